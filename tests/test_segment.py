@@ -1,0 +1,66 @@
+import pandas as pd
+
+from wildproblems.segment import segment, split_answer
+
+
+def test_numbered_inline_and_lines():
+    assert split_answer("1) Mangel på hænder 2) Bureaukrati 3) Økonomi") == [
+        "Mangel på hænder",
+        "Bureaukrati",
+        "Økonomi",
+    ]
+    assert split_answer("1. Demografi\n2. Økonomi\n3. Rekruttering") == [
+        "Demografi",
+        "Økonomi",
+        "Rekruttering",
+    ]
+
+
+def test_bullets_and_semicolons():
+    assert split_answer("• færre regler\n\uf0a7 mere tillid; bedre ledelse") == [
+        "færre regler",
+        "mere tillid",
+        "bedre ledelse",
+    ]
+
+
+def test_wrapped_prose_stays_one_unit():
+    assert split_answer("Vi mangler hænder i\nældreplejen.") == ["Vi mangler hænder i ældreplejen."]
+
+
+def test_years_are_not_list_numbers():
+    assert split_answer("Frem mod 2035 bliver der flere ældre") == [
+        "Frem mod 2035 bliver der flere ældre"
+    ]
+
+
+def test_segment_keeps_ids_and_metadata():
+    a = pd.DataFrame(
+        {
+            "answer_id": ["a1", "a2"],
+            "respondent": ["p1", "p2"],
+            "kind": ["cause", "cause"],
+            "text": ["1) x-faktor 2) yy zz", "- -"],
+            "row": [0, 1],
+            "parti": ["A", "B"],
+        }
+    )
+    units, dropped = segment(a)
+    assert units["unit_id"].tolist() == ["a1.1", "a1.2"]
+    assert units["parti"].tolist() == ["A", "A"]
+    assert units["answer_text"].iloc[0] == "1) x-faktor 2) yy zz"
+    assert dropped["answer_id"].tolist() == ["a2"]
+
+
+def test_disabled_is_one_unit_per_answer():
+    a = pd.DataFrame(
+        {
+            "answer_id": ["a1"],
+            "respondent": ["p"],
+            "kind": ["all"],
+            "text": ["1) a b 2) c d"],
+            "row": [0],
+        }
+    )
+    units, _ = segment(a, enabled=False)
+    assert units["text"].tolist() == ["1) a b 2) c d"]

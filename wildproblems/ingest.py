@@ -1,0 +1,257 @@
+"""Ingest: turn a DataFrame, a list of strings or a file into the *answers* frame.
+
+The answers frame has one row per answer with the columns ``answer_id``, ``respondent``,
+``kind``, ``text`` and ``row`` (the 0-based position in the input), followed by every other input
+column as metadata. Empty answers are not dropped silently: they are returned in a separate
+*dropped* frame with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+log = logging.getLogger(__name__)
+
+InputData = Union[pd.DataFrame, pd.Series, Sequence[str], str, PathLike]
+
+#: Accepted spellings of the three unit kinds (lower-cased before lookup).
+KIND_ALIASES: dict[str, str] = {
+    "cause": "cause",
+    "causes": "cause",
+    "årsag": "cause",
+    "årsager": "cause",
+    "aarsag": "cause",
+    "udfordring": "cause",
+    "udfordringer": "cause",
+    "problem": "cause",
+    "solution": "solution",
+    "solutions": "solution",
+    "løsning": "solution",
+    "løsninger": "solution",
+    "loesning": "solution",
+    "forslag": "solution",
+    "other": "other",
+    "andet": "other",
+    "anden": "other",
+    "": "other",
+}
+KINDS = ("cause", "solution", "other")
+RESERVED = ("answer_id", "respondent", "kind", "text", "row")
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What :func:`ingest` returns: the usable answers, the dropped ones, and an input hash."""
+
+    answers: pd.DataFrame
+    dropped: pd.DataFrame
+    input_hash: str
+
+
+def read_table(path: str | PathLike) -> pd.DataFrame:
+    """Read a CSV, XLSX or Parquet file into a DataFrame of strings where possible.
+
+    >>> read_table("answers.txt")
+    Traceback (most recent call last):
+    ...
+    wildproblems.errors.InputError: cannot read 'answers.txt': use a .csv, .xlsx or .parquet file
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in (".csv", ".tsv", ".xlsx", ".xls", ".parquet", ".pq"):
+        raise InputError(f"cannot read {str(path)!r}: use a .csv, .xlsx or .parquet file")
+    if not p.exists():
+        raise InputError(f"input file {str(path)!r} does not exist")
+    if suffix in (".csv", ".tsv"):
+        sep = "\t" if suffix == ".tsv" else None
+        try:
+            return pd.read_csv(
+                p, sep=sep, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+            )
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{str(path)!r} is not UTF-8 text ({exc}); save it as UTF-8") from exc
+    if suffix in (".xlsx", ".xls"):
+        return pd.read_excel(p, dtype=str, keep_default_na=False)
+    return pd.read_parquet(p)
+
+
+def _as_frame(data: InputData, text: str) -> pd.DataFrame:
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, pd.Series):
+        return data.rename(text).to_frame()
+    if isinstance(data, (str, PathLike)):
+        return read_table(data)
+    if isinstance(data, Sequence):
+        return pd.DataFrame({text: list(data)})
+    raise InputError(
+        f"cannot map input of type {type(data).__name__}: pass a DataFrame, a list of strings "
+        "or a path to a .csv/.xlsx/.parquet file"
+    )
+
+
+def _require_column(df: pd.DataFrame, col: str, role: str) -> None:
+    if col not in df.columns:
+        raise InputError(
+            f"{role} column {col!r} not found; the input has columns {list(map(str, df.columns))}"
+        )
+
+
+def _rows(index: Sequence[int], limit: int = 5) -> str:
+    shown = ", ".join(str(i) for i in list(index)[:limit])
+    more = f" and {len(index) - limit} more" if len(index) > limit else ""
+    return f"{shown}{more}"
+
+
+def normalise_kind(values: pd.Series, column: str) -> pd.Series:
+    """Map kind labels (English or Danish) to ``cause`` / ``solution`` / ``other``.
+
+    >>> normalise_kind(pd.Series(["Årsag", "løsning", None]), "type").tolist()
+    ['cause', 'solution', 'other']
+    """
+    out = []
+    for row, value in zip(range(len(values)), values):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            out.append("other")
+            continue
+        key = str(value).strip().lower()
+        if key not in KIND_ALIASES:
+            raise InputError(
+                f"kind column {column!r} row {row} holds {value!r}; use one of "
+                f"'cause', 'solution', 'other' (or årsag / løsning / andet)"
+            )
+        out.append(KIND_ALIASES[key])
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def hash_frame(df: pd.DataFrame) -> str:
+    """Stable SHA-256 of a frame's columns and values (used as the input hash in provenance)."""
+    h = hashlib.sha256()
+    h.update("\x1f".join(map(str, df.columns)).encode())
+    for col in df.columns:
+        h.update(b"\x1e")
+        h.update("\x1f".join("" if pd.isna(v) else str(v) for v in df[col].tolist()).encode())
+    return h.hexdigest()
+
+
+def ingest(
+    data: InputData,
+    text: str = "text",
+    respondent: str | None = None,
+    kind: str | None = None,
+    id: str | None = None,  # noqa: A002 - mirrors the user's column role
+    metadata: Sequence[str] | None = None,
+) -> Ingested:
+    """Validate the input and build the answers frame.
+
+    Parameters name columns of ``data``: ``text`` holds the answers, ``respondent`` who wrote them
+    (default: each answer its own respondent), ``kind`` cause/solution/other, ``id`` a unique answer
+    id (default: ``a1``, ``a2``, ...). ``metadata`` limits which other columns are kept; by default
+    all are.
+
+    >>> res = ingest(["Mangel på arbejdskraft", "  ", "For meget bureaukrati"])
+    >>> res.answers[["answer_id", "text"]].values.tolist()
+    [['a1', 'Mangel på arbejdskraft'], ['a3', 'For meget bureaukrati']]
+    >>> res.dropped["reason"].tolist()
+    ['empty text']
+    """
+    df = _as_frame(data, text)
+    if df.columns.duplicated().any():
+        dup = df.columns[df.columns.duplicated()].tolist()
+        raise InputError(f"the input has duplicate column names: {dup}")
+    df = df.reset_index(drop=True)
+    _require_column(df, text, "text")
+    for col, role in ((respondent, "respondent"), (kind, "kind"), (id, "id")):
+        if col is not None:
+            _require_column(df, col, role)
+    if len(df) == 0:
+        raise InputError("the input has no rows")
+
+    raw = df[text]
+    missing = raw.isna().to_numpy()
+    bad = [i for i, v in enumerate(raw.tolist()) if not missing[i] and not isinstance(v, str)]
+    if bad:
+        v = raw.iloc[bad[0]]
+        raise InputError(
+            f"text column {text!r} holds non-text values in rows {_rows(bad)} "
+            f"(row {bad[0]} is {type(v).__name__} {v!r}); convert them to strings or drop them"
+        )
+    texts = raw.where(~missing, "").astype(str)
+
+    if id is not None:
+        ids = df[id].astype(str).str.strip()
+        dups = ids[ids.duplicated(keep=False)]
+        if len(dups):
+            first = dups.iloc[0]
+            rows = dups.index[dups == first].tolist()
+            raise InputError(
+                f"id column {id!r} has duplicate ids: {first!r} appears in rows {_rows(rows)}"
+                f" ({dups.nunique()} duplicated ids in all)"
+            )
+        if (ids == "").any():
+            rows = ids.index[ids == ""].tolist()
+            raise InputError(f"id column {id!r} is empty in rows {_rows(rows)}")
+    else:
+        ids = pd.Series([f"a{i + 1}" for i in range(len(df))], dtype=object)
+
+    if respondent is not None:
+        resp = df[respondent]
+        empty = resp.isna() | (resp.astype(str).str.strip() == "")
+        if empty.any():
+            raise InputError(
+                f"respondent column {respondent!r} is empty in rows "
+                f"{_rows(resp.index[empty].tolist())}; every answer needs a respondent"
+            )
+        resp = resp.astype(str).str.strip()
+    else:
+        resp = ids.copy()
+
+    kinds = normalise_kind(df[kind], kind) if kind is not None else None
+
+    used = {c for c in (text, respondent, kind, id) if c is not None}
+    if metadata is None:
+        meta_cols = [c for c in df.columns if c not in used]
+    else:
+        for c in metadata:
+            _require_column(df, c, "metadata")
+        meta_cols = [c for c in metadata if c not in used]
+    clash = [c for c in meta_cols if c in RESERVED]
+    answers = pd.DataFrame(
+        {
+            "answer_id": ids.to_numpy(dtype=object),
+            "respondent": resp.to_numpy(dtype=object),
+            "kind": kinds.to_numpy(dtype=object) if kinds is not None else "all",
+            "text": texts.str.strip().to_numpy(dtype=object),
+            "row": np.arange(len(df)),
+        }
+    )
+    for c in meta_cols:
+        answers[f"meta_{c}" if c in clash else str(c)] = df[c].to_numpy()
+
+    empty = answers["text"].str.len() == 0
+    no_letters = ~empty & ~answers["text"].str.contains(r"[^\W\d_]", regex=True)
+    reason = np.where(empty, "empty text", np.where(no_letters, "no letters in text", ""))
+    drop_mask = empty | no_letters
+    dropped = answers.loc[drop_mask, ["answer_id", "respondent", "row"]].copy()
+    dropped["text"] = texts[drop_mask].to_numpy(dtype=object)
+    dropped["reason"] = reason[drop_mask.to_numpy()]
+    dropped["stage"] = "ingest"
+    answers = answers.loc[~drop_mask].reset_index(drop=True)
+    if len(dropped):
+        log.info("dropped %d of %d answers (empty or without letters)", len(dropped), len(df))
+    if len(answers) == 0:
+        raise InputError(f"text column {text!r} has no usable text: all {len(df)} rows are empty")
+    return Ingested(
+        answers=answers, dropped=dropped.reset_index(drop=True), input_hash=hash_frame(df)
+    )

@@ -1,0 +1,343 @@
+"""Label: keywords, a short headline and representative quotes for every cluster.
+
+Danish first: spaCy's blank Danish pipeline gives tokens and stop words, and the lookup lemmatiser
+from ``spacy-lookups-data`` gives lemmas without any model download. Keywords are ranked by
+class-based TF-IDF over lemmas (each cluster is one "document"). The headline is a 1-4 word phrase
+that occurs in the cluster's own units (so it reads like the answers: "mangel på arbejdskraft", not
+"arbejdskraft_mangel_på"), chosen for how many of the cluster's units use it and how specific it is
+to the cluster. Each cluster keeps an audit line saying why its headline won.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+#: Words that carry no topic in survey answers, on top of spaCy's stop words (one place per language).
+EXTRA_STOP_WORDS: dict[str, set[str]] = {
+    "da": {
+        "fx",
+        "bl.a",
+        "bla",
+        "osv",
+        "mv",
+        "mm",
+        "ift",
+        "pga",
+        "dvs",
+        "evt",
+        "ca",
+        "mere",
+        "flere",
+        "meget",
+        "mange",
+        "stor",
+        "større",
+        "godt",
+        "god",
+        "gøre",
+        "få",
+        "får",
+        "blive",
+        "være",
+        "have",
+        "kunne",
+        "skulle",
+        "ville",
+        "burde",
+        "måtte",
+        "tage",
+        "give",
+        "komme",
+        "mv.",
+        "hel",
+        "hele",
+        "både",
+        "ting",
+        "sige",
+        "samt",
+        "altså",
+        "nok",
+        "jo",
+        "nogen",
+        "noget",
+        "nogle",
+        "ikke",
+        "lige",
+        "ligesom",
+        "rigtig",
+        "rigtigt",
+        "faktisk",
+        "sådan",
+        "lidt",
+        "stadig",
+        "synes",
+        "tror",
+        "mener",
+        "virkelig",
+        "bare",
+        "gang",
+        "dag",
+        "år",
+    },
+    "en": {
+        "eg",
+        "etc",
+        "ie",
+        "also",
+        "make",
+        "get",
+        "lot",
+        "lots",
+        "thing",
+        "things",
+        "really",
+        "need",
+        "needs",
+        "more",
+        "less",
+        "much",
+        "many",
+        "good",
+        "better",
+        "way",
+        "ways",
+    },
+}
+UNCLUSTERED_LABEL = {"da": "(ikke klynget)", "en": "(unclustered)"}
+
+
+@lru_cache(maxsize=4)
+def get_nlp(language: str):
+    """A blank spaCy pipeline with the lookup lemmatiser for ``language`` (``"da"`` or ``"en"``).
+
+    >>> [t.lemma_ for t in get_nlp("da")("borgere")]
+    ['borger']
+    """
+    import spacy
+
+    nlp = spacy.blank(language)
+    try:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    except Exception as exc:  # pragma: no cover - spacy-lookups-data missing
+        log.warning("no lookup lemmatiser for %r (%s); keywords use word forms", language, exc)
+        nlp = spacy.blank(language)
+    return nlp
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: surface form (lower case), lemma (lower case), content word or not."""
+
+    text: str
+    lemma: str
+    content: bool
+    alpha: bool
+
+
+def stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words for ``language`` plus :data:`EXTRA_STOP_WORDS`."""
+    return frozenset(get_nlp(language).Defaults.stop_words) | EXTRA_STOP_WORDS.get(language, set())
+
+
+_WORD = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*$")
+
+
+def tokenize(texts: Sequence[str], language: str = "da") -> list[list[Token]]:
+    """Lower-cased tokens with lemmas; ``content`` marks alphabetic non-stop words of 2+ letters.
+
+    >>> [(t.text, t.lemma, t.content) for t in tokenize(["Flere ældre borgere"])[0]]
+    [('flere', 'flere', False), ('ældre', 'ældre', True), ('borgere', 'borger', True)]
+    """
+    nlp = get_nlp(language)
+    stops = stop_words(language)
+    out = []
+    for doc in nlp.pipe([t.lower() for t in texts], batch_size=256):
+        toks = []
+        for t in doc:
+            alpha = bool(_WORD.match(t.text))
+            lemma = (t.lemma_ or t.text).lower()
+            content = alpha and len(t.text) >= 2 and t.text not in stops and lemma not in stops
+            toks.append(Token(t.text, lemma, content, alpha))
+        out.append(toks)
+    return out
+
+
+def ctfidf(docs_by_class: dict[int, list[list[Token]]]) -> dict[int, list[tuple[str, float]]]:
+    """Class-based TF-IDF over content lemmas: ``tf(t,c) * log(1 + A / f(t))``.
+
+    ``A`` is the average number of content lemmas per class and ``f(t)`` the frequency of ``t``
+    over all classes. Returns, per class, ``(lemma, weight)`` pairs sorted by weight then lemma.
+    """
+    counts = {
+        c: Counter(tok.lemma for d in docs for tok in d if tok.content)
+        for c, docs in docs_by_class.items()
+    }
+    total = Counter()
+    for cnt in counts.values():
+        total.update(cnt)
+    avg = max(1.0, sum(total.values()) / max(1, len(counts)))
+    out = {}
+    for c, cnt in counts.items():
+        n = max(1, sum(cnt.values()))
+        w = [(t, (k / n) * math.log(1 + avg / total[t])) for t, k in cnt.items()]
+        out[c] = sorted(w, key=lambda x: (-x[1], x[0]))
+    return out
+
+
+def _phrases(doc: list[Token], max_len: int = 4):
+    """Candidate phrases of a document: spans of alphabetic tokens, 1-``max_len`` tokens long,
+    starting and ending with a content word. Yields ``(lemma_key, surface)``."""
+    n = len(doc)
+    for i in range(n):
+        if not doc[i].content:
+            continue
+        for j in range(i, min(n, i + max_len)):
+            if not doc[j].alpha:
+                break
+            if doc[j].content:
+                span = doc[i : j + 1]
+                yield tuple(t.lemma for t in span), " ".join(t.text for t in span)
+
+
+def headline(
+    docs_in: list[list[Token]],
+    docs_all_df: Counter,
+    n_all: int,
+) -> tuple[str, str]:
+    """Choose a cluster headline: the phrase with the best coverage x specificity x length score.
+
+    ``docs_all_df`` counts in how many units (of the whole kind) each phrase occurs. Returns
+    ``(headline, audit)``.
+    """
+    n_c = len(docs_in)
+    df_c: Counter = Counter()
+    surfaces: dict[tuple[str, ...], Counter] = {}
+    for d in docs_in:
+        seen = set()
+        for key, surf in _phrases(d):
+            surfaces.setdefault(key, Counter())[surf] += 1
+            if key not in seen:
+                seen.add(key)
+                df_c[key] += 1
+    need = min(2, n_c)
+    best = None
+    for key, a in df_c.items():
+        if a < need:
+            continue
+        cov = a / n_c
+        spec = math.log(1 + n_all / docs_all_df[key])
+        n_content = len(key)
+        score = (cov**0.7) * spec * (1 + 0.35 * (n_content - 1))
+        cand = (score, a, -len(key), key)
+        if best is None or cand[:2] > best[:2] or (cand[:2] == best[:2] and key < best[3]):
+            best = cand
+    if best is None:
+        return "", "no phrase occurs in two units"
+    score, a, _, key = best
+    surf = sorted(surfaces[key].items(), key=lambda x: (-x[1], x[0]))[0][0]
+    audit = (
+        f"phrase {surf!r} in {a}/{n_c} units of the cluster and "
+        f"{docs_all_df[key]}/{n_all} of all; score {score:.3f}"
+    )
+    return surf, audit
+
+
+def representative(
+    embeddings: np.ndarray,
+    idx: np.ndarray,
+    texts: Sequence[str],
+    respondents: Sequence[str],
+    n: int,
+) -> list[int]:
+    """Indices (into ``idx``'s space) of the ``n`` units closest to the cluster centroid, distinct
+    texts, preferring distinct respondents."""
+    sub = embeddings[idx]
+    centroid = sub.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    sims = sub @ centroid
+    order = np.lexsort((idx, -sims))  # by similarity, ties by position
+    chosen: list[int] = []
+    seen_text: set[str] = set()
+    seen_resp: set[str] = set()
+    for strict in (True, False):
+        for o in order:
+            i = int(idx[o])
+            t = texts[i].strip().lower()
+            if i in chosen or t in seen_text or (strict and respondents[i] in seen_resp):
+                continue
+            chosen.append(i)
+            seen_text.add(t)
+            seen_resp.add(respondents[i])
+            if len(chosen) == n:
+                return chosen
+    return chosen
+
+
+class Labeler:
+    """Labels clusters of one kind. Parameters stored untouched; work in :meth:`fit_transform`.
+
+    >>> texts = ["mangel på arbejdskraft", "mangel på arbejdskraft i ældreplejen",
+    ...          "for meget bureaukrati", "bureaukrati og dokumentation"]
+    >>> emb = np.eye(4, dtype="float32")
+    >>> lab = Labeler(language="da").fit_transform(texts, np.array([0, 0, 1, 1]), emb,
+    ...                                           ["a", "b", "c", "d"])
+    >>> lab["label"].tolist()
+    ['Mangel på arbejdskraft', 'Bureaukrati']
+    """
+
+    def __init__(self, language: str = "da", n_keywords: int = 10, n_quotes: int = 3) -> None:
+        self.language = language
+        self.n_keywords = n_keywords
+        self.n_quotes = n_quotes
+
+    def fit_transform(
+        self,
+        texts: Sequence[str],
+        labels: np.ndarray,
+        embeddings: np.ndarray,
+        respondents: Sequence[str],
+    ) -> pd.DataFrame:
+        """One row per cluster id in ``labels`` (>= 0): label, keywords, quotes, audit."""
+        texts = list(texts)
+        labels = np.asarray(labels)
+        toks = tokenize(texts, self.language)
+        df_all: Counter = Counter()
+        for d in toks:
+            df_all.update({k for k, _ in _phrases(d)})
+        ids = sorted(int(c) for c in np.unique(labels) if c >= 0)
+        by_class = {c: [toks[i] for i in np.where(labels == c)[0]] for c in ids}
+        kw = ctfidf(by_class)
+        rows = []
+        for c in ids:
+            idx = np.where(labels == c)[0]
+            head, audit = headline(by_class[c], df_all, len(texts))
+            keywords = [t for t, _ in kw[c][: self.n_keywords]]
+            if not head:
+                head = " / ".join(keywords[:2]) or texts[idx[0]][:40]
+                audit = f"no shared phrase; top keywords {keywords[:2]}"
+            quotes = representative(embeddings, idx, texts, list(respondents), self.n_quotes)
+            rows.append(
+                {
+                    "cluster": c,
+                    "label": head[:1].upper() + head[1:],
+                    "keywords": ", ".join(keywords),
+                    "quotes": [texts[i] for i in quotes],
+                    "quote_index": quotes,
+                    "label_audit": audit,
+                }
+            )
+        return pd.DataFrame(
+            rows, columns=["cluster", "label", "keywords", "quotes", "quote_index", "label_audit"]
+        )

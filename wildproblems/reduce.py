@@ -1,0 +1,93 @@
+"""Reduce: UMAP from embedding space to a low-dimensional clustering space and a 2-d map.
+
+:class:`Reducer` follows scikit-learn's estimator contract: parameters are stored untouched in
+``__init__``, work happens in :meth:`Reducer.fit_transform`, and ``random_state`` makes the result
+reproducible (UMAP then runs single-threaded, which is what makes it deterministic).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+#: Fewest units per kind that UMAP + HDBSCAN can make sense of.
+MIN_UNITS = 10
+
+
+def auto_n_neighbors(n: int) -> int:
+    """UMAP neighbourhood size that grows with the corpus: ~sqrt(n), between 4 and 15.
+
+    >>> [auto_n_neighbors(n) for n in (12, 30, 100, 2500, 30000)]
+    [4, 5, 10, 15, 15]
+    """
+    return int(min(max(round(np.sqrt(n)), 4), 15, n - 1))
+
+
+class Reducer:
+    """UMAP with defaults that work from a few dozen to tens of thousands of texts.
+
+    Parameters
+    ----------
+    n_components:
+        Output dimension (5 for clustering, 2 for the map).
+    n_neighbors:
+        UMAP's neighbourhood size; ``None`` picks :func:`auto_n_neighbors`.
+    min_dist:
+        0.0 packs clusters tightly (for clustering); 0.1 spreads the map for reading.
+    random_state:
+        Seed; the same seed gives the same coordinates.
+
+    >>> X = np.random.default_rng(0).normal(size=(40, 16)).astype("float32")
+    >>> Reducer(n_components=2, random_state=0).fit_transform(X).shape
+    (40, 2)
+    """
+
+    def __init__(
+        self,
+        n_components: int = 5,
+        n_neighbors: int | None = None,
+        min_dist: float = 0.0,
+        metric: str = "cosine",
+        random_state: int = 0,
+    ) -> None:
+        self.n_components = n_components
+        self.n_neighbors = n_neighbors
+        self.min_dist = min_dist
+        self.metric = metric
+        self.random_state = random_state
+
+    def fit_transform(self, X: np.ndarray) -> np.ndarray:
+        """Fit UMAP on ``X`` (rows = units) and return the embedding."""
+        X = np.asarray(X, dtype=np.float32)
+        n = X.shape[0]
+        if n < MIN_UNITS:
+            raise ValueError(f"need at least {MIN_UNITS} units to reduce, got {n}")
+        if not np.isfinite(X).all():
+            bad = np.where(~np.isfinite(X).all(axis=1))[0]
+            raise ValueError(f"embeddings contain NaN or inf in rows {bad[:5].tolist()}")
+        self.n_neighbors_ = self.n_neighbors or auto_n_neighbors(n)
+        self.n_neighbors_ = int(min(self.n_neighbors_, n - 1))
+        import umap
+
+        init = "spectral" if n > 3 * (self.n_components + 1) else "random"
+        model = umap.UMAP(
+            n_components=self.n_components,
+            n_neighbors=self.n_neighbors_,
+            min_dist=self.min_dist,
+            metric=self.metric,
+            init=init,
+            random_state=self.random_state,
+            n_jobs=1,
+            low_memory=True,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            emb = model.fit_transform(X)
+        if not np.isfinite(emb).all():
+            raise RuntimeError("UMAP produced non-finite coordinates; try another random_state")
+        self.embedding_ = np.asarray(emb, dtype=np.float32)
+        return self.embedding_

@@ -1,0 +1,164 @@
+"""The result of a map: :class:`WildMap`, a bundle of pandas DataFrames plus config and provenance."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .config import MapConfig
+
+#: Documented columns of ``WildMap.units`` (metadata columns from the input follow them).
+UNIT_COLUMNS = {
+    "unit_id": "id of the unit: <answer_id>.<n>",
+    "answer_id": "id of the answer the unit came from",
+    "respondent": "who wrote the answer",
+    "kind": "cause, solution, other (or 'all' when no kind was given)",
+    "text": "the unit's text",
+    "segment": "1-based position of the unit within its answer",
+    "answer_text": "the whole answer",
+    "row": "0-based row of the answer in the input",
+    "cluster": "cluster id within the kind; -1 = not clustered",
+    "cluster_key": "unique cluster key '<kind>:<cluster>' ('<kind>:-1' when not clustered)",
+    "label": "headline of the unit's cluster",
+    "membership": "HDBSCAN membership strength in [0, 1] (0 when not clustered or assigned)",
+    "assigned": "True when an unclustered unit was assigned to its nearest cluster",
+    "x": "map x coordinate (2-d UMAP, per kind)",
+    "y": "map y coordinate (2-d UMAP, per kind)",
+}
+
+#: Documented columns of ``WildMap.clusters``.
+CLUSTER_COLUMNS = {
+    "kind": "cause / solution / other / all",
+    "cluster": "cluster id within the kind (0 = largest)",
+    "cluster_key": "unique key '<kind>:<cluster>'",
+    "label": "short headline taken from the cluster's own text",
+    "keywords": "comma-separated lemmas ranked by class-based TF-IDF",
+    "size": "number of units",
+    "share": "size / all units of the kind (unclustered included)",
+    "respondents": "number of distinct respondents with a unit in the cluster",
+    "quotes": "list of the most representative unit texts (closest to the centroid)",
+    "quote_ids": "unit ids of those quotes",
+    "label_audit": "why the headline was chosen",
+}
+
+
+@dataclass
+class WildMap:
+    """A map of a wild problem.
+
+    Attributes
+    ----------
+    units:
+        One row per unit of text (see :data:`UNIT_COLUMNS`).
+    clusters:
+        One row per cluster (see :data:`CLUSTER_COLUMNS`).
+    answers:
+        The ingested answers, one row each, metadata included.
+    dropped:
+        Answers that were skipped, with ``reason`` and ``stage``.
+    config:
+        The frozen :class:`~wildproblems.config.MapConfig` the map was made with.
+    provenance:
+        Versions, embedder id, seed, input hash, timings per stage, counts, chosen parameters.
+    embeddings:
+        The unit embeddings (rows align with ``units``); used to place new waves.
+    pathways, respondents, corners:
+        Filled when a model with pathways is used (``model=...``), else ``None``.
+    """
+
+    units: pd.DataFrame
+    clusters: pd.DataFrame
+    answers: pd.DataFrame
+    dropped: pd.DataFrame
+    config: MapConfig
+    provenance: dict[str, Any]
+    embeddings: np.ndarray = field(repr=False)
+    pathways: pd.DataFrame | None = None
+    respondents: pd.DataFrame | None = None
+    corners: pd.DataFrame | None = None
+    extras: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ summaries
+    @property
+    def kinds(self) -> list[str]:
+        """Kinds present in the map, in order cause, solution, other, all."""
+        order = ["cause", "solution", "other", "all"]
+        present = set(self.units["kind"])
+        return [k for k in order if k in present]
+
+    def unclustered_share(self, kind: str | None = None) -> float:
+        """Share of units (of ``kind``, or all) that are in no cluster."""
+        u = self.units if kind is None else self.units[self.units["kind"] == kind]
+        return float((u["cluster"] < 0).mean()) if len(u) else 0.0
+
+    def summary(self) -> pd.DataFrame:
+        """One row per kind: units, respondents, clusters, unclustered share."""
+        rows = []
+        for k in self.kinds:
+            u = self.units[self.units["kind"] == k]
+            rows.append(
+                {
+                    "kind": k,
+                    "units": len(u),
+                    "respondents": u["respondent"].nunique(),
+                    "clusters": int((self.clusters["kind"] == k).sum()),
+                    "unclustered": int((u["cluster"] < 0).sum()),
+                    "unclustered_share": round(float((u["cluster"] < 0).mean()), 3),
+                    "assigned": int(u["assigned"].sum()),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def cluster_table(self, kind: str | None = None, top: int | None = None) -> pd.DataFrame:
+        """Compact cluster table (kind, cluster, label, size, share, keywords) for printing."""
+        c = self.clusters if kind is None else self.clusters[self.clusters["kind"] == kind]
+        c = c[["kind", "cluster", "label", "size", "share", "keywords"]]
+        return c.head(top) if top else c
+
+    def __repr__(self) -> str:
+        n_resp = self.units["respondent"].nunique()
+        parts = [
+            f"WildMap: {len(self.answers)} answers from {n_resp} respondents -> "
+            f"{len(self.units)} units"
+        ]
+        if len(self.dropped):
+            parts.append(f"  dropped: {len(self.dropped)} answers (see .dropped)")
+        for row in self.summary().itertuples():
+            parts.append(
+                f"  {row.kind}: {row.units} units in {row.clusters} clusters, "
+                f"{row.unclustered_share:.0%} unclustered"
+            )
+            top = self.clusters[self.clusters["kind"] == row.kind].head(5)
+            for c in top.itertuples():
+                parts.append(f"    [{c.cluster}] {c.label} ({c.size})")
+        parts.append(
+            f"  embedder: {self.provenance.get('embedder')}; seed {self.config.random_state}"
+        )
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        head = (
+            f"<b>WildMap</b>: {len(self.answers)} answers, "
+            f"{self.units['respondent'].nunique()} respondents, {len(self.units)} units; "
+            f"embedder <code>{esc(str(self.provenance.get('embedder')))}</code>"
+        )
+        table = self.cluster_table().to_html(index=False, escape=True, max_rows=40)
+        return f"<div>{head}{self.summary().to_html(index=False, escape=True)}{table}</div>"
+
+    # ------------------------------------------------------------------ outputs
+    def plot(self, kind: str | None = None, **kwargs: Any):
+        """Static dot map of one kind (see :func:`wildproblems.plot.plot_map`)."""
+        from .plot import plot_map
+
+        return plot_map(self, kind=kind, **kwargs)
+
+    def to_csv(self, folder: str) -> list[str]:
+        """Write ``units.csv`` and ``clusters.csv`` (spreadsheet-safe) to ``folder``."""
+        from .export import write_tables
+
+        return write_tables(self, folder)

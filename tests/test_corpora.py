@@ -1,0 +1,289 @@
+"""Tests for the bundled corpora: counts, clean text, traceability, reproducible build, loader."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corpora import clean
+from wildproblems import corpora
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = REPO / "corpora"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed reports not found at {SEEDS}")
+
+NAMES = [
+    "digital_velfaerd_2026",
+    "faellesskab_2025",
+    "foertidspension_2012",
+    "foertidspension_2012_statements",
+    "foertidspension_2012_typology",
+]
+SEED_OF = {
+    "faellesskab_2025": "000_",
+    "digital_velfaerd_2026": "003_",
+    "foertidspension_2012": "001_",
+    "foertidspension_2012_statements": "001_",
+    "foertidspension_2012_typology": "001_",
+}
+FS25_THEME_COUNTS = {
+    "Helbred": 5,
+    "Arbejdsmarked": 4,
+    "Familie og venner": 4,
+    "Lokale fællesskaber og foreninger": 4,
+    "Ensomhed": 4,
+    "Erfaringer med velfærdssystemet": 4,
+    "Tillid": 4,
+}
+#: block quotes of the AKF report: 48 caseworker/doctor/consultant quotes + 1 excerpt of a
+#: specialist statement ("Uddrag af speciallægeerklæring"), each followed by its role line
+FP12_BLOCK_QUOTES = 49
+
+# a hyphen glued to a word, then a space and a lower-case word that is not a conjunction
+# (a suspended hyphen such as "sundheds- og" is legitimate)
+BROKEN_HYPHEN = re.compile(r"\w- (?!(?:og|eller|samt|til|som|men|end)\b)[a-zæøå]")
+# a footnote digit glued to a lower-case letter ("år1"); no exceptions occur in the corpora
+GLUED_DIGIT = re.compile(r"[a-zæøå]\d")
+STANDALONE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+
+
+def text_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in ("text", "definition", "theme", "speaker") if c in frame.columns]
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    return {name: corpora.load(name) for name in corpora.list()}
+
+
+# ------------------------------------------------------------------------------------ loader
+
+
+def test_list_names_every_csv():
+    assert corpora.list() == NAMES
+    assert corpora.list() == sorted(corpora.list())
+
+
+def test_load_types_and_columns(frames):
+    for name, frame in frames.items():
+        assert frame["line"].dtype.kind == "i", name
+        assert frame["id"].is_unique, name
+        assert not frame.isna().any().any(), name
+        if name.endswith("_typology"):
+            assert {"id", "typology", "name", "definition", "size", "line"} <= set(frame.columns)
+        else:
+            required = {"id", "text", "speaker", "source", "theme", "kind", "line"}
+            assert required <= set(frame.columns), name
+            assert set(frame["kind"]) <= {"", "cause", "solution"}, name
+            assert (frame["text"].str.len() > 0).all(), name
+
+
+def test_load_unknown_name_lists_available():
+    with pytest.raises(ValueError, match="faellesskab_2025"):
+        corpora.load("no_such_corpus")
+
+
+def test_info():
+    summary = corpora.info("faellesskab_2025")
+    assert summary["rows"] == 32
+    assert summary["themes"]["Helbred"] == 5
+    assert summary["kinds"] == {"": 32}
+
+
+# ------------------------------------------------------------------------------------ counts
+
+
+def test_faellesskab_counts(frames):
+    df = frames["faellesskab_2025"]
+    themed = df[df["theme"] != ""]
+    assert themed.groupby("theme").size().to_dict() == FS25_THEME_COUNTS
+    assert (themed["type"] == "quote").all()
+    portraits = df[df["theme"] == ""]
+    assert portraits["type"].tolist() == ["portrait"] * 3
+    assert sorted(portraits["speaker"]) == ["Lisbeth", "Mads", "Sofie"]
+    assert len(df) == 29 + 3
+
+
+def test_faellesskab_lone_family_counsellor_by_page(frames):
+    df = frames["faellesskab_2025"]
+    lone = df[(df["speaker"] == "Lone") & df["text"].str.contains("Familievejledere")]
+    assert len(lone) == 1
+    assert lone["theme"].item() == "Erfaringer med velfærdssystemet"
+
+
+def test_faellesskab_speakers_have_age_and_gender(frames):
+    df = frames["faellesskab_2025"]
+    assert df["age"].str.fullmatch(r"\d0’erne").all()
+    assert set(df["gender"]) == {"mand", "kvinde"}
+
+
+def test_digital_velfaerd_counts(frames):
+    df = frames["digital_velfaerd_2026"]
+    quotes = df[df["type"] == "quote"]
+    assert len(quotes) == 13
+    assert (quotes["age"].str.fullmatch(r"\d+")).all()
+    assert quotes["chapter"].str.startswith("Kapitel ").all()
+    findings = df[df["type"] == "finding"]
+    assert len(findings) == 9
+    assert findings.groupby("chapter").size().tolist() == [3, 3, 3]
+    assert quotes["theme"].isin(set(findings["theme"])).all()
+    assert (quotes["kind"] == "").all()
+    kinds = df[df["type"] != "quote"]["kind"].value_counts().to_dict()
+    assert kinds == {"cause": 13, "solution": 2, "": 2}
+
+
+def test_foertidspension_block_quotes(frames):
+    df = frames["foertidspension_2012"]
+    assert len(df) == FP12_BLOCK_QUOTES
+    assert (df["role"] != "").all() and (df["theme"] != "").all()
+    assert df["chapter"].str.match(r"(8|9|10) ").all()
+    assert (df["chapter"] == "8 Kvalitativ analyse").sum() == 46
+
+
+def test_foertidspension_statements(frames):
+    df = frames["foertidspension_2012_statements"]
+    assert set(df["chapter"]) == {
+        "Sammenfatning",
+        "8 Kvalitativ analyse",
+        "9 Komparativ analyse af Silkeborg og Herning",
+        "10 Bud på alternativer til førtidspension",
+        "11 Konklusion",
+    }
+    assert (df["speaker"] == "rapport").all()
+    # verbatim duplicates are not repeated: each sentence occurs once, the repeats are noted
+    norm = df["text"].str.replace(r"[,;–\-\s]+", " ", regex=True).str.strip().str.casefold()
+    assert norm.is_unique
+    assert (df["duplicate_lines"] != "").sum() >= 10
+    assert {"cause", "solution"} <= set(df["kind"])
+    # block quotes are not repeated as statements
+    quotes = frames["foertidspension_2012"]["text"].str[:40]
+    assert not df["text"].str[:40].isin(set(quotes)).any()
+
+
+def test_foertidspension_typology(frames):
+    df = frames["foertidspension_2012_typology"]
+    assert df.groupby("typology").size().to_dict() == {"borgertype": 4, "forløbstype": 5}
+    sizes = df.loc[df["typology"] == "forløbstype", "size"].astype(int)
+    assert sizes.sum() == 1553  # the report's 1.553 trajectories
+    assert (df.loc[df["typology"] == "borgertype", "size"] == "").all()
+
+
+# -------------------------------------------------------------------------------- clean text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_pdf_debris(frames, name):
+    frame = frames[name]
+    for column in text_columns(frame):
+        for value in frame[column]:
+            assert "\n" not in value and "-\n" not in value
+            assert not BROKEN_HYPHEN.search(value), value
+            assert not GLUED_DIGIT.search(value), value
+            assert not STANDALONE_NUMBER.match(value), value
+            assert "\uf0a7" not in value and "\ufffd" not in value and "Ã" not in value
+            assert value == value.strip() and "  " not in value
+
+
+def test_danish_letters_and_editorial_marks_survive(frames):
+    joined = " ".join(" ".join(f["text"]) for n, f in frames.items() if "text" in f)
+    for letter in "æøåØÅ":
+        assert letter in joined
+    assert "(…)" in joined and "[…]" in joined and "[...]" in joined
+    assert "CPR-numre" in joined and "ikke-aktiverbare" in joined and "a-kasse" in joined
+    assert "børnefamiliesagsbehandler" in joined  # "børne-\nfamiliesagsbehandler" joined
+
+
+# ----------------------------------------------------------------------------- clean.py units
+
+
+def test_join_hyphenated_rules():
+    j = clean.join_hyphenated
+    assert j("interview-", "personer") == "interviewpersoner"
+    assert j("Faaborg-", "Midtfyn") == "Faaborg-Midtfyn"
+    assert j("COVID-", "19") == "COVID-19"
+    assert j("sundheds-", "og socialområdet") == "sundheds- og socialområdet"
+    assert j("arbejds-", "eller fritidsliv") == "arbejds- eller fritidsliv"
+    assert j("ikke-", "vestlige") == "ikke-vestlige"
+    assert j("EU-", "borgere") == "EU-borgere"
+    assert j("en a-", "kasse") == "en a-kasse"
+    assert j("forskning-praksis-", "samarbejde") == "forskning-praksis-samarbejde"
+    assert j("et svar –", "ikke mere") == "et svar – ikke mere"
+    assert j("slut.", "Ny") == "slut. Ny"
+
+
+def test_footnote_marks():
+    f = clean.remove_footnote_marks
+    assert f("det seneste år1 og") == "det seneste år og"
+    assert f("klar hertil1. I") == "klar hertil. I"
+    assert f("Medicinforbrug11") == "Medicinforbrug"
+    for keep in ("i 2012", "COVID-19", "40’erne", "1.553 individer", "MitID", "90'er barn"):
+        assert f(keep) == keep
+
+
+def test_page_helpers_and_bullets():
+    assert clean.is_page_start(" Helbred") and not clean.is_page_start("Helbred")
+    assert not clean.is_page_start("   ")
+    assert clean.is_page_number("74 ") and not clean.is_page_number("2012")
+    assert clean.strip_debris("\uf0a7 Dagpenge") == "Dagpenge"
+    assert clean.strip_debris("”\ufffdJeg") == "”Jeg"
+    assert clean.fix_zero_for_o("analyser 0g 0mrådet 0,5") == "analyser og området 0,5"
+
+
+def test_join_lines_with_offsets_traces_lines():
+    text, anchors = clean.join_lines_with_offsets([(10, "Første sæt-"), (12, "ning. Anden")])
+    assert text == "Første sætning. Anden"
+    assert clean.line_at(anchors, 0) == 10
+    assert clean.line_at(anchors, text.index("Anden")) == 12
+
+
+def test_split_sentences():
+    t = "Se fx. Herning og bl.a. Viborg. Der var 1.553 i 3. kvartal. Hvorfor? ”Fordi.” Slut"
+    got = [t[a:b] for a, b in clean.split_sentences(t)]
+    assert got == [
+        "Se fx. Herning og bl.a. Viborg.",
+        "Der var 1.553 i 3. kvartal.",
+        "Hvorfor?",
+        "”Fordi.”",
+        "Slut",
+    ]
+
+
+# ------------------------------------------------------------------ traceability and rebuild
+
+
+def _alnum(s: str) -> str:
+    return re.sub(r"[^0-9a-zæøåéü]", "", s.casefold())
+
+
+@needs_seeds
+@pytest.mark.parametrize("name", NAMES)
+def test_every_row_traces_to_its_source_line(frames, name):
+    seed = next(SEEDS.glob(SEED_OF[name] + "*.txt"))
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    frame = frames[name]
+    column = "definition" if "definition" in frame.columns else "text"
+    for _, row in frame.iterrows():
+        at = row["line"] - 1
+        source_line = _alnum(clean.clean_line(lines[at]))
+        following = next((x for x in lines[at + 1 :] if x.strip()), "")
+        # the text starts on its line (its first word may run on to the next line)
+        found = (source_line + _alnum(clean.clean_line(following))).find(_alnum(row[column])[:8])
+        assert 0 <= found < len(source_line), (row["id"], row["line"])
+        if "end_line" in frame.columns:
+            last = _alnum(clean.clean_line(lines[row["end_line"] - 1]))
+            assert last and _alnum(row[column]).endswith(last[-6:]), (row["id"], row["end_line"])
+
+
+@needs_seeds
+def test_build_is_reproducible(tmp_path):
+    from corpora.build import build_all
+
+    counts = build_all(SEEDS, tmp_path)
+    assert sorted(counts) == NAMES
+    for name in NAMES:
+        built = (tmp_path / f"{name}.csv").read_bytes()
+        assert built == (CORPORA / f"{name}.csv").read_bytes(), name

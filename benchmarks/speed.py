@@ -1,0 +1,189 @@
+"""Speed and memory of wildproblems.map() against BERTopic, on ~2,500 Danish sentences.
+
+Prints time per stage for four situations and peak memory, then BERTopic's ``fit_transform`` on the
+same texts with the same embeddings and its usual UMAP/HDBSCAN settings:
+
+* cold process, uncached embeddings  - a new Python process, empty embedding cache
+* warm process, uncached embeddings  - second map() in the same process, cache off
+* warm process, cached embeddings    - third map() in the same process, cache on and filled
+* cold process, cached embeddings    - a new process whose cache is already filled
+
+Every situation runs in its own child process so "cold" really means a fresh interpreter (numba's
+on-disk cache for UMAP's kernels is left as it is; the first run after installing also compiles
+those, see the note printed at the end). Peak memory is the child's maximum resident set size.
+
+Usage::
+
+    python benchmarks/speed.py                      # 2,500 sentences, default embedder
+    python benchmarks/speed.py --n 1000 --no-bertopic
+
+Needs ``pip install -e .[bench]`` for the BERTopic reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_texts(n: int) -> list[str]:
+    """Up to ``n`` distinct Danish sentences from the bundled corpora (largest first)."""
+    import wildproblems as wp
+
+    names = [c for c in ("foertidspension_2012_sentences", "foertidspension_2012_statements",
+                         "foertidspension_2012", "faellesskab_2025", "digital_velfaerd_2026")
+             if c in wp.corpora.list()]
+    texts: list[str] = []
+    for name in names:
+        for t in wp.corpora.load(name)["text"]:
+            if t not in texts:
+                texts.append(t)
+            if len(texts) >= n:
+                return texts
+    return texts
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_wildproblems(n: int, cache_dir: str, runs: str) -> dict:
+    t0 = time.perf_counter()
+    import wildproblems as wp
+
+    t_import = time.perf_counter() - t0
+    texts = load_texts(n)
+    out = {"n_texts": len(texts), "import_s": round(t_import, 2), "runs": []}
+    for run in runs.split(","):
+        use_cache = run != "nocache"
+        t = time.perf_counter()
+        m = wp.map(texts, segment=False, cache=use_cache, cache_dir=cache_dir, progress=False,
+                   random_state=0)
+        wall = time.perf_counter() - t
+        out["runs"].append({"run": run, "wall_s": round(wall, 2),
+                            "stages": m.provenance["timings_s"],
+                            "embeddings": m.provenance["counts"]["embeddings"],
+                            "clusters": int(len(m.clusters)),
+                            "unclustered": round(m.unclustered_share(), 3),
+                            "labels": m.clusters["label"].tolist()})
+    out["peak_rss_mb"] = round(_peak_mb(), 1)
+    return out
+
+
+def child_bertopic(n: int, cache_dir: str, repeats: int) -> dict:
+    import numpy as np
+
+    from wildproblems.embed import embed_texts, get_embedder
+
+    texts = load_texts(n)
+    emb, _ = embed_texts(texts, get_embedder(), cache_dir=cache_dir, progress=False)
+    t0 = time.perf_counter()
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    t_import = time.perf_counter() - t0
+    res = {"n_texts": len(texts), "import_s": round(t_import, 2), "runs": []}
+    for r in range(repeats):
+        umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
+                          random_state=42)
+        hdb = HDBSCAN(min_cluster_size=10, metric="euclidean", cluster_selection_method="eom",
+                      prediction_data=True)
+        model = BERTopic(umap_model=umap_model, hdbscan_model=hdb, language="multilingual")
+        t = time.perf_counter()
+        topics, _ = model.fit_transform(texts, embeddings=np.asarray(emb))
+        wall = time.perf_counter() - t
+        info = model.get_topic_info()
+        res["runs"].append({"run": "cold" if r == 0 else "warm", "wall_s": round(wall, 2),
+                            "topics": int((info["Topic"] >= 0).sum()),
+                            "outliers": round(float(np.mean(np.asarray(topics) == -1)), 3),
+                            "labels": info["Name"].head(8).tolist()})
+    res["peak_rss_mb"] = round(_peak_mb(), 1)
+    return res
+
+
+def _run_child(args: list[str]) -> dict:
+    cmd = [sys.executable, __file__, *args]
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"child {args} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _check_labels(labels: list[str]) -> dict:
+    from wildproblems.label import stop_words
+
+    stops = stop_words("da")
+    words = [w for lab in labels for w in lab.lower().split()]
+    edge = [w for lab in labels for w in (lab.lower().split()[:1] + lab.lower().split()[-1:])]
+    return {"labels_with_æøå": sum(any(ch in lab.lower() for ch in "æøå") for lab in labels),
+            "stop_words_at_label_edges": sorted({w for w in edge if w in stops}),
+            "single_letter_words": sorted({w for w in words if len(w) == 1 and w.isalpha()})}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=2500)
+    ap.add_argument("--no-bertopic", action="store_true")
+    ap.add_argument("--bertopic-repeats", type=int, default=2)
+    ap.add_argument("--child", choices=["wp", "bertopic"])
+    ap.add_argument("--cache-dir")
+    ap.add_argument("--runs", default="nocache")
+    args = ap.parse_args()
+    if args.child == "wp":
+        print(json.dumps(child_wildproblems(args.n, args.cache_dir, args.runs)))
+        return
+    if args.child == "bertopic":
+        print(json.dumps(child_bertopic(args.n, args.cache_dir, args.bertopic_repeats)))
+        return
+
+    cache = tempfile.mkdtemp(prefix="wp-bench-cache-")
+    base = ["--n", str(args.n), "--cache-dir", cache]
+    print(f"# wildproblems speed benchmark, {args.n} sentences, {os.cpu_count()} cores")
+    first = _run_child(["--child", "wp", *base, "--runs", "cache,nocache,cache"])
+    second = _run_child(["--child", "wp", *base, "--runs", "cache"])
+    rows = [("cold process, uncached embeddings", first["runs"][0]),
+            ("warm process, uncached embeddings", first["runs"][1]),
+            ("warm process, cached embeddings", first["runs"][2]),
+            ("cold process, cached embeddings", second["runs"][0])]
+    stages = ["ingest", "segment", "embed", "reduce", "cluster", "label", "total"]
+    print(f"texts: {first['n_texts']}; import wildproblems: {first['import_s']} s")
+    print(f"{'situation':36s}" + "".join(f"{s:>9s}" for s in stages) + f"{'wall':>9s}")
+    for name, r in rows:
+        print(f"{name:36s}" + "".join(f"{r['stages'].get(s, 0):9.2f}" for s in stages)
+              + f"{r['wall_s']:9.2f}")
+    print(f"peak RSS: first process {first['peak_rss_mb']} MB, second process "
+          f"{second['peak_rss_mb']} MB")
+    last = first["runs"][2]
+    print(f"clusters: {last['clusters']}, unclustered share {last['unclustered']}")
+    print("labels:", "; ".join(last["labels"][:15]))
+    print("label check:", json.dumps(_check_labels(last["labels"]), ensure_ascii=False))
+    if not args.no_bertopic:
+        bt = _run_child(["--child", "bertopic", *base])
+        print(f"\nBERTopic fit_transform (same texts, same embeddings, UMAP n_neighbors=15 "
+              f"n_components=5 min_dist=0 cosine, HDBSCAN min_cluster_size=10 eom):")
+        for r in bt["runs"]:
+            print(f"  {r['run']:5s} {r['wall_s']:8.2f} s  topics {r['topics']}, "
+                  f"outliers {r['outliers']}")
+        print(f"  peak RSS {bt['peak_rss_mb']} MB; labels: {'; '.join(bt['runs'][-1]['labels'])}")
+        warm_bt = bt["runs"][-1]["wall_s"]
+        cold_bt = bt["runs"][0]["wall_s"]
+        print(f"\nratio map(cached, warm) / BERTopic (warm): {last['wall_s'] / warm_bt:.2f}")
+        print(f"ratio map(cached, cold process) / BERTopic (cold process): "
+              f"{second['runs'][0]['wall_s'] / cold_bt:.2f}")
+    print("\nnote: numba keeps compiled UMAP kernels on disk; the very first run after installing "
+          "is slower than any 'cold process' figure here.")
+
+
+if __name__ == "__main__":
+    main()

@@ -23,7 +23,7 @@ import csv
 import hashlib
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -485,6 +485,9 @@ FP12_QUOTE_START_OVERRIDES = {6807: 6799}
 #: side boxes ("Case: ...") run from their title to the next heading
 _FP12_CASE = re.compile(r"Case: \w+")
 _FP12_CAPTION = re.compile(r"(Figur|Tabel|Indexplot) \d+\.\d+|Kilde: ")
+#: a caption's title starts with a capital; "Figur 11.3 illustrerer, ..." is body text (the
+#: corpus of all sentences uses this; the older corpora keep the looser rule above)
+_FP12_STRICT_CAPTION = re.compile(r"(Figur|Tabel|Indexplot) \d+\.\d+\s+[A-ZÆØÅ]|Kilde: ")
 _FP12_FOOTNOTE_RULE = re.compile(r" {20,}")
 
 #: explicit causal and recommending language (see corpora/README.md)
@@ -502,7 +505,151 @@ FP12_CAUSE_MARKERS = re.compile(
 )
 
 
-def _fp12_skip_mask(lines: list[str]) -> list[bool]:
+#: headings only the corpus of all sentences uses: the foreword, chapters 1–7 and one theme
+#: heading of 8.2.2 that FP12_HEADINGS lacks (the statements glue it to the next sentence);
+#: level as in FP12_HEADINGS; a title that wraps onto the next line is given whole
+FP12_MORE_HEADINGS: dict[int, tuple[int, str]] = {
+    1: (1, "Forord"),
+    804: (1, "1 Formål og baggrund"),
+    924: (2, "1.1 Forskningsspørgsmål"),
+    942: (1, "2 Fremgangsmåde"),
+    944: (2, "2.1 Forskning og praksis"),
+    1113: (2, "2.2 Casevalg"),
+    1197: (2, "2.3 Mixed methods"),
+    1268: (1, "3 Viden og forskning om førtidspension og vejen dertil"),
+    1286: (2, "3.1 Kommunernes praksis"),
+    1401: (2, "3.2 Borgerkarakteristika"),
+    1557: (2, "3.3 Arbejdsmarkedsforhold"),
+    1614: (2, "3.4 Internationale tendenser"),
+    1689: (2, "3.5 Sammenfatning"),
+    1750: (1, "4 Metode og datamateriale"),
+    1760: (2, "4.1 Det kvantitative datamateriale"),
+    1798: (2, "4.1.1 Sekvensanalyser som empirisk metode"),
+    1980: (2, "4.1.2 Målgruppen"),
+    2054: (2, "4.1.3 Baggrundskarakteristika"),
+    2072: (3, "Demografiske forhold"),
+    2080: (3, "Uddannelse og arbejdsmarkedstilknytning"),
+    2100: (3, "Medicinforbrug og forældrebaggrund"),
+    2124: (2, "4.2 Det kvalitative datamateriale"),
+    2195: (1, "5 Kommunernes tilkendelsespraksis"),
+    2209: (2, "5.1 Kommunernes praksis vedrørende ansøgning, tilkendelse og afslag"),
+    2628: (
+        1,
+        "6 Beskrivende analyse af målgruppen og de foranstaltninger, som kommunerne iværksætter",
+    ),
+    2645: (2, "6.1 Målgruppens karakteristika"),
+    2661: (2, "6.1.1 Demografi"),
+    2721: (2, "6.1.2 Højeste fuldførte uddannelse"),
+    2787: (2, "6.1.3 Arbejdsmarkedstilknytning"),
+    2930: (2, "6.1.4 Medicinforbrug"),
+    3045: (2, "6.1.5 Førtidspension i forældregruppen"),
+    3158: (2, "6.2 Kommunernes brug af foranstaltninger over for målgruppen"),
+    3186: (2, "6.2.1 Foranstaltningstyper og hyppighed"),
+    3370: (1, "7 Afrapportering af sekvensanalyser"),
+    3428: (2, "7.1 Typiske forløb"),
+    3520: (2, "7.2 Karakteristik af de fem typiske forløb"),
+    3540: (2, "7.2.1 Den kortvarige kontanthjælpsmodtager"),
+    3680: (2, "7.2.2 Den langvarige kontanthjælpsmodtager"),
+    3834: (2, "7.2.3 Pendleren"),
+    4001: (2, "7.2.4 Lønmodtageren, der blev syg"),
+    4145: (2, "7.2.5 Den fleksjobvisiterede"),
+    4291: (2, "7.3 Det aktive og det passive foranstaltningsforløb – også et spørgsmål om timing"),
+    4441: (2, "7.4 Opsummering af sekvensanalysen"),
+    6465: (
+        3,
+        "Førtidspension giver den ro og stabilitet, der er nødvendig for at undgå førtidspension",
+    ),
+}
+#: source lines of the corpus of all sentences: foreword to the end of chapter 11 (the English
+#: summary, the two appendices of tables and the back cover follow)
+FP12_ALL_PARTS = ((1, 8426),)
+#: a table note ("Anm:") runs to a blank-but-spaced line, a page start or a numbered heading
+_FP12_NOTE = re.compile(r"Anm\.?:")
+_FP12_NUMBERED_HEADING = re.compile(r"\d+(?:\.\d+)* [A-ZÆØÅ]")
+#: a table row ends in three or more cells that are numbers or empty-cell marks
+#: ("Alle N 545 289 253", "57,1% 48,1% 49,8%", "Andet 1,7 1,9 - .")
+_FP12_TABLE_ROW = re.compile(r"(?:\s[\d.,%*–-]+){3,}\s*$")
+#: lines where the extraction lost text (a figure or page break cut a sentence): the text is
+#: split there, so the sentences on either side are incomplete and dropped
+FP12_TEXT_GAPS: dict[int, str] = {
+    880: "mæssige – kan tænkes",  # after "... den afgjorte forsørgelses-" (878)
+    1261: "lyser, sekvensanalyserne",  # after "... de kvalitative analy-" (1258)
+}
+_FP12_LINE_END = re.compile(r"[.?!:;][”’\")]*$")
+_FP12_SENTENCE_END = re.compile(r"[.?!][”’\")]*$")
+#: body lines are justified to about 90–100 characters; a shorter line that does not end a
+#: sentence is a heading, a figure label or a table cell
+FP12_MIN_BODY_LINE = 60
+
+
+def expect_heading(lines: list[str], number: int, title: str) -> int:
+    """Assert that heading ``title`` starts on source line ``number``; return its last line.
+
+    A title may wrap onto the next one or two non-blank lines (joined as body text is).
+    """
+    parts: list[str] = []
+    i = number - 1
+    while len(parts) < 3 and i < len(lines):
+        if lines[i].strip():
+            parts.append(clean_line(lines[i]))
+            if join_lines(parts) == title:
+                return i + 1
+        i += 1
+    raise ValueError(f"seed line {number}: expected heading {title!r}, found {parts!r}")
+
+
+def _fp12_note_mask(lines: list[str]) -> list[bool]:
+    """True for the lines of table notes ("Anm: ..."), which read like prose but are apparatus."""
+    mask = [False] * len(lines)
+    i = 0
+    while i < len(lines):
+        if _FP12_NOTE.match(strip_debris(lines[i])):
+            mask[i] = True
+            i += 1
+            while i < len(lines) and not (
+                is_page_start(lines[i])
+                or (lines[i] and not lines[i].strip())
+                or _FP12_NUMBERED_HEADING.match(strip_debris(lines[i]))
+            ):
+                mask[i] = True
+                i += 1
+            continue
+        i += 1
+    return mask
+
+
+def _fp12_is_debris(text: str) -> bool:
+    """True for a cleaned line that is not body text: a table row, or a short unfinished line.
+
+    >>> _fp12_is_debris("Alle N 545 289 253 466 1.553"), _fp12_is_debris("Dagpenge 0,4 0,3")
+    (True, True)
+    >>> _fp12_is_debris("mæssige forhold.")
+    False
+    """
+    if _FP12_TABLE_ROW.search(text):
+        return True
+    return len(text) < FP12_MIN_BODY_LINE and not _FP12_LINE_END.search(text)
+
+
+def fp12_is_clean_sentence(sentence: str) -> bool:
+    """True for a complete sentence: >= 4 words, opening with a capital, digit, quote or
+    parenthesis, ending in ``.``, ``?`` or ``!``, and holding no table row or note.
+
+    >>> fp12_is_clean_sentence("Det er en pointe i sig selv.")
+    True
+    >>> [fp12_is_clean_sentence(s) for s in ("Sådan gik det.", "og de fire kommuner.", "Kilde: AKF")]
+    [False, False, False]
+    """
+    return (
+        len(sentence.split()) >= 4
+        and (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in '”“"(')
+        and _FP12_SENTENCE_END.search(sentence) is not None
+        and not _FP12_TABLE_ROW.search(sentence)
+        and not re.match(r"(Kilde|Anm\.?):", sentence)
+    )
+
+
+def _fp12_skip_mask(lines: list[str], caption: re.Pattern = _FP12_CAPTION) -> list[bool]:
     """True for lines that are not body text: page numbers, footnote blocks, case boxes, captions."""
     skip = [False] * len(lines)
     i = 0
@@ -525,7 +672,7 @@ def _fp12_skip_mask(lines: list[str]) -> list[bool]:
                 j += 1
             i = j
             continue
-        elif _FP12_CAPTION.match(strip_debris(line)):
+        elif caption.match(strip_debris(line)):
             skip[i] = True
         i += 1
     return skip
@@ -572,13 +719,13 @@ def _fp12_quotes(lines: list[str], skip: list[bool]) -> list[tuple[int, int, str
     return found
 
 
-def _fp12_context(line: int) -> dict:
+def _fp12_context(line: int, headings: dict[int, tuple[int, str]] = FP12_HEADINGS) -> dict:
     """Chapter, section and theme heading in force at source ``line``."""
     chapter = section = theme = ""
-    for at in sorted(FP12_HEADINGS):
+    for at in sorted(headings):
         if at > line:
             break
-        level, title = FP12_HEADINGS[at]
+        level, title = headings[at]
         if level == 1:
             chapter, section, theme = title, "", title
         elif level == 2:
@@ -588,8 +735,119 @@ def _fp12_context(line: int) -> dict:
     return {"chapter": chapter, "section": section, "theme": theme}
 
 
-def build_foertidspension(lines: list[str]) -> tuple[list[dict], list[dict]]:
-    """Block quotes and report statements (summary and chapters 8–11)."""
+def fp12_kind(sentence: str) -> str:
+    """``solution``, ``cause`` or ``""`` by explicit marker words (solution markers win).
+
+    >>> fp12_kind("Kommunerne bør samarbejde."), fp12_kind("Det skyldes ventetider."), fp12_kind("Ja.")
+    ('solution', 'cause', '')
+    """
+    if FP12_SOLUTION_MARKERS.search(sentence):
+        return "solution"
+    if FP12_CAUSE_MARKERS.search(sentence):
+        return "cause"
+    return ""
+
+
+def _fp12_sentences(
+    lines: list[str],
+    parts: Iterable[tuple[int, int]],
+    breaks: set[int],
+    skip: list[bool],
+    in_quote: list[bool],
+    is_debris: Callable[[str], bool] | None = None,
+    gaps: frozenset[int] | set[int] = frozenset(),
+) -> list[tuple[int, str]]:
+    """``(first_line, sentence)`` of the body text in ``parts``, split into sentences.
+
+    Text is joined per block; a block ends at a line in ``breaks`` (headings), at a block quote,
+    at a bullet (which starts a new block) and, if ``is_debris`` is given, at a line for which
+    ``is_debris(text)`` is true (the line itself is dropped), and before a line in ``gaps``.
+    Lines in ``skip`` are ignored.
+    """
+    sentences: list[tuple[int, str]] = []
+
+    def flush(block: list[tuple[int, str]]) -> None:
+        if not block:
+            return
+        text, anchors = join_lines_with_offsets(block)
+        for a, b in split_sentences(text):
+            sentence = text[a:b].strip()
+            if len(sentence) < 3:
+                continue
+            sentences.append((line_at(anchors, a), sentence))
+
+    for lo, hi in parts:
+        block: list[tuple[int, str]] = []
+        for i in range(lo - 1, hi):
+            number = i + 1
+            if number in breaks or in_quote[i]:  # a block quote ends the paragraph before it
+                flush(block)
+                block = []
+                continue
+            if skip[i] or not lines[i].strip():
+                continue
+            text = clean_line(lines[i])
+            if number in gaps:
+                flush(block)
+                block = []
+            if is_debris is not None and is_debris(text):
+                flush(block)
+                block = []
+                continue
+            if lines[i].lstrip().startswith("\uf0a7"):  # a bullet starts a new segment
+                flush(block)
+                block = []
+            block.append((number, text))
+        flush(block)
+    return sentences
+
+
+def _fp12_statement_rows(
+    sentences: list[tuple[int, str]], headings: dict[int, tuple[int, str]], prefix: str
+) -> list[dict]:
+    """One row per distinct sentence; verbatim repeats go to ``duplicate_lines``.
+
+    Sentences are compared up to commas, dashes and white space (the summary re-punctuates a
+    few). The occurrence kept is the first one, except that a chapter occurrence wins over one
+    in the summary (or foreword).
+    """
+
+    def norm(s: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r"[,;–-]", " ", s)).strip().casefold()
+
+    first_by_text: dict[str, int] = {}
+    for idx, (line, sentence) in enumerate(sentences):
+        key = norm(sentence)
+        if key not in first_by_text or (
+            sentences[first_by_text[key]][0] <= FP12_SUMMARY_END < line
+        ):
+            first_by_text[key] = idx
+    others: dict[int, list[int]] = {}
+    for idx, (line, sentence) in enumerate(sentences):
+        keep = first_by_text[norm(sentence)]
+        if keep != idx:
+            others.setdefault(keep, []).append(line)
+    rows = []
+    for idx, (line, sentence) in enumerate(sentences):
+        if first_by_text[norm(sentence)] != idx:
+            continue
+        rows.append(
+            {
+                "id": f"{prefix}-{len(rows) + 1:04d}",
+                "text": sentence,
+                "speaker": "rapport",
+                "source": SEEDS["foertidspension"].source,
+                "kind": fp12_kind(sentence),
+                "line": line,
+                "duplicate_lines": ";".join(str(x) for x in sorted(others.get(idx, []))),
+                **_fp12_context(line, headings),
+            }
+        )
+    return rows
+
+
+def build_foertidspension(lines: list[str]) -> tuple[list[dict], list[dict], list[dict]]:
+    """Block quotes, statements (summary and chapters 8–11) and all body sentences."""
     for at, (_, title) in FP12_HEADINGS.items():
         expect(lines, at, title)
     skip = _fp12_skip_mask(lines)
@@ -618,79 +876,30 @@ def build_foertidspension(lines: list[str]) -> tuple[list[dict], list[dict]]:
             }
         )
 
-    # statements: body text per heading-delimited block, split into sentences
-    sentences = []
-    for lo, hi in FP12_PARTS:
-        block: list[tuple[int, str]] = []
+    sentences = _fp12_sentences(lines, FP12_PARTS, set(FP12_HEADINGS), skip, in_quote)
+    statement_rows = _fp12_statement_rows(sentences, FP12_HEADINGS, "fp12s")
 
-        def flush(block: list[tuple[int, str]]) -> None:
-            if not block:
-                return
-            text, anchors = join_lines_with_offsets(block)
-            for a, b in split_sentences(text):
-                sentence = text[a:b].strip()
-                if len(sentence) < 3:
-                    continue
-                sentences.append((line_at(anchors, a), sentence))
-
-        for i in range(lo - 1, hi):
-            number = i + 1
-            if number in FP12_HEADINGS:
-                flush(block)
-                block = []
-                continue
-            if in_quote[i]:  # a block quote ends the paragraph before it
-                flush(block)
-                block = []
-                continue
-            if skip[i] or not lines[i].strip():
-                continue
-            if lines[i].lstrip().startswith("\uf0a7"):  # a bullet starts a new segment
-                flush(block)
-                block = []
-            block.append((number, clean_line(lines[i])))
-        flush(block)
-
-    def norm(s: str) -> str:
-        # verbatim up to commas, dashes and white space (the summary re-punctuates a few)
-        return re.sub(r"\s+", " ", re.sub(r"[,;–-]", " ", s)).strip().casefold()
-
-    # verbatim duplicates: keep the chapter occurrence, note the other lines
-    first_by_text: dict[str, int] = {}
-    for idx, (line, sentence) in enumerate(sentences):
-        key = norm(sentence)
-        if key not in first_by_text or (
-            sentences[first_by_text[key]][0] <= FP12_SUMMARY_END < line
-        ):
-            first_by_text[key] = idx
-    others: dict[int, list[int]] = {}
-    for idx, (line, sentence) in enumerate(sentences):
-        keep = first_by_text[norm(sentence)]
-        if keep != idx:
-            others.setdefault(keep, []).append(line)
-    statement_rows = []
-    for idx, (line, sentence) in enumerate(sentences):
-        if first_by_text[norm(sentence)] != idx:
-            continue
-        if FP12_SOLUTION_MARKERS.search(sentence):
-            kind = "solution"
-        elif FP12_CAUSE_MARKERS.search(sentence):
-            kind = "cause"
-        else:
-            kind = ""
-        statement_rows.append(
-            {
-                "id": f"fp12s-{len(statement_rows) + 1:04d}",
-                "text": sentence,
-                "speaker": "rapport",
-                "source": SEEDS["foertidspension"].source,
-                "kind": kind,
-                "line": line,
-                "duplicate_lines": ";".join(str(x) for x in sorted(others.get(idx, []))),
-                **_fp12_context(line),
-            }
+    # every body sentence of the report (foreword, summary, chapters 1–11)
+    headings = {**FP12_HEADINGS, **FP12_MORE_HEADINGS}
+    breaks: set[int] = set()
+    for at, (_, title) in FP12_MORE_HEADINGS.items():
+        breaks.update(range(at, expect_heading(lines, at, title) + 1))
+    breaks.update(FP12_HEADINGS)
+    for at, start in FP12_TEXT_GAPS.items():
+        if not strip_debris(lines[at - 1]).startswith(start):
+            raise ValueError(f"seed line {at}: expected it to start with {start!r}")
+    all_skip = [
+        a or b
+        for a, b in zip(
+            _fp12_skip_mask(lines, _FP12_STRICT_CAPTION), _fp12_note_mask(lines), strict=True
         )
-    return quote_rows, statement_rows
+    ]
+    every = _fp12_sentences(
+        lines, FP12_ALL_PARTS, breaks, all_skip, in_quote, _fp12_is_debris, set(FP12_TEXT_GAPS)
+    )
+    every = [(line, s) for line, s in every if fp12_is_clean_sentence(s)]
+    sentence_rows = _fp12_statement_rows(every, headings, "fp12r")
+    return quote_rows, statement_rows, sentence_rows
 
 
 FP12_QUOTE_COLUMNS = [
@@ -804,12 +1013,15 @@ def build_all(seeds: Path, out: Path, *, allow_changed_seeds: bool = False) -> d
         out / "digital_velfaerd_2026.csv", DV26_COLUMNS, build_digital(read_lines(paths["digital"]))
     )
     fp_lines = read_lines(paths["foertidspension"])
-    quotes, statements = build_foertidspension(fp_lines)
+    quotes, statements, sentences = build_foertidspension(fp_lines)
     counts["foertidspension_2012"] = write_csv(
         out / "foertidspension_2012.csv", FP12_QUOTE_COLUMNS, quotes
     )
     counts["foertidspension_2012_statements"] = write_csv(
         out / "foertidspension_2012_statements.csv", FP12_STATEMENT_COLUMNS, statements
+    )
+    counts["foertidspension_2012_sentences"] = write_csv(
+        out / "foertidspension_2012_sentences.csv", FP12_STATEMENT_COLUMNS, sentences
     )
     counts["foertidspension_2012_typology"] = write_csv(
         out / "foertidspension_2012_typology.csv",

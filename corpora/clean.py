@@ -51,7 +51,7 @@ _KEEP_HYPHEN_PREFIXES = frozenset({"ikke", "non", "ex", "anti", "semi", "pseudo"
 
 _PAGE_NUMBER = re.compile(r"\s*\d{1,3}\s*")
 _FOOTNOTE = re.compile(r"(?<=[a-zæøåéü])\d{1,2}(?=[\s.,;:!?)”’\"]|$)")
-_ZERO_FOR_O = re.compile(r"(?<![\w.,])0(?=[a-zæøå]+\b)")
+_ZERO_FOR_O = re.compile(r"(?<![\w.,])0(?=[a-zæøå]+\b)|(?<=[a-zæøå])0(?=[a-zæøå])")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
@@ -94,10 +94,12 @@ def remove_footnote_marks(text: str) -> str:
 
 
 def fix_zero_for_o(text: str) -> str:
-    """Repair the typesetting slip of a zero for the letter o at the start of a word.
+    """Repair the typesetting slip of a zero for the letter o (word-initial or between letters).
 
     >>> fix_zero_for_o("analyser 0g 0mrådet, men 2010 og 0,5")
     'analyser og området, men 2010 og 0,5'
+    >>> fix_zero_for_o("den største variati0n, COVID-19")
+    'den største variation, COVID-19'
     """
     return _ZERO_FOR_O.sub("o", text)
 

@@ -20,6 +20,7 @@ NAMES = [
     "digital_velfaerd_2026",
     "faellesskab_2025",
     "foertidspension_2012",
+    "foertidspension_2012_sentences",
     "foertidspension_2012_statements",
     "foertidspension_2012_typology",
 ]
@@ -27,6 +28,7 @@ SEED_OF = {
     "faellesskab_2025": "000_",
     "digital_velfaerd_2026": "003_",
     "foertidspension_2012": "001_",
+    "foertidspension_2012_sentences": "001_",
     "foertidspension_2012_statements": "001_",
     "foertidspension_2012_typology": "001_",
 }
@@ -39,6 +41,23 @@ FS25_THEME_COUNTS = {
     "Erfaringer med velfærdssystemet": 4,
     "Tillid": 4,
 }
+#: every clean body sentence of the AKF report, by chapter (see corpora/README.md)
+FP12_SENTENCES_BY_CHAPTER = {
+    "Forord": 12,
+    "Sammenfatning": 139,
+    "1 Formål og baggrund": 26,
+    "2 Fremgangsmåde": 65,
+    "3 Viden og forskning om førtidspension og vejen dertil": 81,
+    "4 Metode og datamateriale": 83,
+    "5 Kommunernes tilkendelsespraksis": 50,
+    "6 Beskrivende analyse af målgruppen og de foranstaltninger, som kommunerne iværksætter": 96,
+    "7 Afrapportering af sekvensanalyser": 214,
+    "8 Kvalitativ analyse": 370,
+    "9 Komparativ analyse af Silkeborg og Herning": 84,
+    "10 Bud på alternativer til førtidspension": 51,
+    "11 Konklusion": 69,
+}
+FP12_SENTENCES = 1340
 #: block quotes of the AKF report: 48 caseworker/doctor/consultant quotes + 1 excerpt of a
 #: specialist statement ("Uddrag af speciallægeerklæring"), each followed by its role line
 FP12_BLOCK_QUOTES = 49
@@ -164,6 +183,85 @@ def test_foertidspension_statements(frames):
     assert not df["text"].str[:40].isin(set(quotes)).any()
 
 
+def _norm(texts: pd.Series) -> pd.Series:
+    return texts.str.replace(r"[,;–\-\s]+", " ", regex=True).str.strip().str.casefold()
+
+
+def test_foertidspension_sentences_counts(frames):
+    df = frames["foertidspension_2012_sentences"]
+    assert len(df) == FP12_SENTENCES == sum(FP12_SENTENCES_BY_CHAPTER.values())
+    assert df.groupby("chapter").size().to_dict() == FP12_SENTENCES_BY_CHAPTER
+    # rows are in source order, ids numbered in that order
+    assert df["line"].is_monotonic_increasing
+    assert df["id"].tolist() == [f"fp12r-{n:04d}" for n in range(1, len(df) + 1)]
+    assert (df["speaker"] == "rapport").all()
+    assert (df["theme"] != "").all()
+    assert df["line"].between(1, 8426).all()  # nothing from the English summary or appendices
+    # a section belongs to its chapter ("7.2.3 Pendleren" in "7 Afrapportering ...")
+    numbered = df[df["section"] != ""]
+    assert len(numbered) > 1000
+    chapter_no = numbered["chapter"].str.split(" ").str[0]
+    assert (numbered["section"].str.split(".").str[0] == chapter_no).all()
+
+
+def test_foertidspension_sentences_are_clean_sentences(frames):
+    df = frames["foertidspension_2012_sentences"]
+    words = df["text"].str.split().str.len()
+    assert (words >= 4).all()
+    assert df["text"].str.contains(r"[.?!][”’\")]*$").all()
+    assert df["text"].str.match(r"[A-ZÆØÅ0-9”“\"(]").all()
+    # no table rows (three numbers or empty-cell marks in a row), notes, captions or English
+    assert not df["text"].str.contains(r"(?:\s[\d.,%*–-]+){3,}\s*$").any()
+    assert (
+        not df["text"]
+        .str.match(r"(Kilde|Anm\.?|Tabel \d+\.\d+ [A-ZÆØÅ]|Figur \d+\.\d+ [A-Z])")
+        .any()
+    )
+    assert not df["text"].str.contains(r"\b(?:the|and|of|which)\b").any()
+    # verbatim duplicates kept once, the repeats noted
+    assert _norm(df["text"]).is_unique
+    assert (df["duplicate_lines"] != "").sum() == 30
+    # block quotes and case boxes are not report text
+    quotes = frames["foertidspension_2012"]["text"].str[:40]
+    assert not df["text"].str[:40].isin(set(quotes)).any()
+    assert not df["text"].str.contains("Lærke|Torben").any()
+
+
+def test_foertidspension_sentences_cover_the_statements(frames):
+    df = frames["foertidspension_2012_sentences"]
+    statements = frames["foertidspension_2012_statements"]
+    complete = statements[statements["text"].str.contains(r"[.?!][”’\")]*$")]
+    covered = _norm(complete["text"]).isin(set(_norm(df["text"])))
+    assert covered.mean() > 0.98, complete.loc[~covered, "text"].tolist()
+    # same lexical kind rules as the statements
+    from corpora.build import fp12_kind
+
+    assert (df["kind"] == df["text"].map(fp12_kind)).all()
+    assert {"cause", "solution"} <= set(df["kind"])
+
+
+def test_fp12_sentence_rules():
+    from corpora.build import _fp12_is_debris, fp12_is_clean_sentence
+
+    assert _fp12_is_debris("Alle N 545 289 253 466 1.553")
+    assert _fp12_is_debris("Andet 1,7 1,9 - .")
+    assert _fp12_is_debris("Demografiske forhold")
+    assert not _fp12_is_debris("mæssige forhold.")
+    assert not _fp12_is_debris(
+        "(Ankestyrelsen 2009b, 2011; Bengtsson 2002, 2008a; Hansen, Hjelmar & Jørgensen 2009,"
+    )
+    assert fp12_is_clean_sentence("Fire midtjyske kommuner medvirker i undersøgelsen.")
+    assert fp12_is_clean_sentence("”Kontrolposter” findes i alle fire kommuner.")
+    for bad in (
+        "Sådan gik det.",
+        "lyser, sekvensanalyserne og de kvalitative analyser.",
+        "Teoretisk set kan processen opdeles i tre faser, jf. figur 1.1:",
+        "Intensiv jobsøgning 1,7 . - .",
+        "Kilde: AKF’s registre og Ankestyrelsens tilkendelsesregister.",
+    ):
+        assert not fp12_is_clean_sentence(bad), bad
+
+
 def test_foertidspension_typology(frames):
     df = frames["foertidspension_2012_typology"]
     assert df.groupby("typology").size().to_dict() == {"borgertype": 4, "forløbstype": 5}
@@ -231,6 +329,7 @@ def test_page_helpers_and_bullets():
     assert clean.strip_debris("\uf0a7 Dagpenge") == "Dagpenge"
     assert clean.strip_debris("”\ufffdJeg") == "”Jeg"
     assert clean.fix_zero_for_o("analyser 0g 0mrådet 0,5") == "analyser og området 0,5"
+    assert clean.fix_zero_for_o("variati0n i 2010, COVID-19") == "variation i 2010, COVID-19"
 
 
 def test_join_lines_with_offsets_traces_lines():

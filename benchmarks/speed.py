@@ -172,8 +172,8 @@ def main() -> None:
     print("label check:", json.dumps(_check_labels(last["labels"]), ensure_ascii=False))
     if not args.no_bertopic:
         bt = _run_child(["--child", "bertopic", *base])
-        print(f"\nBERTopic fit_transform (same texts, same embeddings, UMAP n_neighbors=15 "
-              f"n_components=5 min_dist=0 cosine, HDBSCAN min_cluster_size=10 eom):")
+        print("\nBERTopic fit_transform (same texts, same embeddings, UMAP n_neighbors=15 "
+              "n_components=5 min_dist=0 cosine, HDBSCAN min_cluster_size=10 eom):")
         for r in bt["runs"]:
             print(f"  {r['run']:5s} {r['wall_s']:8.2f} s  topics {r['topics']}, "
                   f"outliers {r['outliers']}")

@@ -26,93 +26,28 @@ log = logging.getLogger(__name__)
 #: Words that carry no topic in survey answers, on top of spaCy's stop words (one place per language).
 EXTRA_STOP_WORDS: dict[str, set[str]] = {
     "da": {
-        "fx",
-        "bl.a",
-        "bla",
-        "osv",
-        "mv",
-        "mm",
-        "ift",
-        "pga",
-        "dvs",
-        "evt",
-        "ca",
-        "mere",
-        "flere",
-        "meget",
-        "mange",
-        "stor",
-        "større",
-        "godt",
-        "god",
-        "gøre",
-        "få",
-        "får",
-        "blive",
-        "være",
-        "have",
-        "kunne",
-        "skulle",
-        "ville",
-        "burde",
-        "måtte",
-        "tage",
-        "give",
-        "komme",
-        "mv.",
-        "hel",
-        "hele",
-        "både",
-        "ting",
-        "sige",
-        "samt",
-        "altså",
-        "nok",
-        "jo",
-        "nogen",
-        "noget",
-        "nogle",
-        "ikke",
-        "lige",
-        "ligesom",
-        "rigtig",
-        "rigtigt",
-        "faktisk",
-        "sådan",
-        "lidt",
-        "stadig",
-        "synes",
-        "tror",
-        "mener",
-        "virkelig",
-        "bare",
-        "gang",
-        "dag",
-        "år",
+        # abbreviations and fillers of written answers
+        "fx", "bl.a", "bla", "osv", "mv", "mm", "ift", "pga", "dvs", "evt", "ca", "mv.", "etc",
+        # quantity and degree words
+        "mere", "flere", "meget", "mange", "stor", "større", "hel", "hele", "både", "lidt", "nok",
+        "rigtig", "rigtigt", "virkelig", "faktisk", "stadig", "bare", "lige", "ligesom", "sådan",
+        "godt", "god", "gode", "nogen", "noget", "nogle", "ikke", "altså", "jo", "samt", "ting",
+        # spoken language (interview quotes)
+        "ja", "jamen", "nej", "nå", "øh", "åh", "okay", "ok", "vel", "hva", "dét", "sgu", "da",
+        # number words
+        "en", "et", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "første",
+        "anden", "andet", "tredje",
+        # very general verbs (lemmas)
+        "gøre", "få", "får", "blive", "være", "have", "kunne", "skulle", "ville", "burde", "måtte",
+        "tage", "give", "komme", "sige", "se", "gå", "stå", "ligge", "sætte", "holde", "finde",
+        "begynde", "ske", "hedde", "tænke", "tro", "synes", "mene", "mener", "vide", "prøve",
+        "bruge", "sidde", "kalde", "lave", "spørge", "svare", "snakke", "tale", "tror",
+        # general time words
+        "gang", "dag", "år", "tid", "nu", "så", "dengang", "altid", "aldrig", "igen",
     },
-    "en": {
-        "eg",
-        "etc",
-        "ie",
-        "also",
-        "make",
-        "get",
-        "lot",
-        "lots",
-        "thing",
-        "things",
-        "really",
-        "need",
-        "needs",
-        "more",
-        "less",
-        "much",
-        "many",
-        "good",
-        "better",
-        "way",
-        "ways",
-    },
+    "en": {"eg", "etc", "ie", "also", "make", "get", "lot", "lots", "thing", "things", "really",
+           "need", "needs", "more", "less", "much", "many", "good", "better", "way", "ways",
+           "yeah", "yes", "well", "okay", "one", "two", "three", "go", "say", "see", "know"},
 }
 UNCLUSTERED_LABEL = {"da": "(ikke klynget)", "en": "(unclustered)"}
 
@@ -151,6 +86,26 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(get_nlp(language).Defaults.stop_words) | EXTRA_STOP_WORDS.get(language, set())
 
 
+@lru_cache(maxsize=200_000)
+def informativeness(word: str, language: str = "da") -> float:
+    """How much a word says beyond everyday language, from its Zipf frequency (``wordfreq``).
+
+    ``(8 - zipf) / 4`` clipped to [0.3, 1.5]: everyday words ("familie", zipf 5.3) weigh ~0.7,
+    specialised words ("sygemeldt", 3.0) ~1.25. Without ``wordfreq`` every word weighs 1.
+
+    >>> informativeness("sygemeldt") > informativeness("familie")
+    True
+    """
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - optional at run time
+        return 1.0
+    z = zipf_frequency(word, language)
+    if z == 0.0:  # unknown to the word list: compounds and jargon; informative but unverified
+        return 1.2
+    return float(min(1.5, max(0.3, (8.0 - z) / 4.0)))
+
+
 _WORD = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*$")
 
 
@@ -174,11 +129,14 @@ def tokenize(texts: Sequence[str], language: str = "da") -> list[list[Token]]:
     return out
 
 
-def ctfidf(docs_by_class: dict[int, list[list[Token]]]) -> dict[int, list[tuple[str, float]]]:
+def ctfidf(docs_by_class: dict[int, list[list[Token]]],
+           language: str | None = None) -> dict[int, list[tuple[str, float]]]:
     """Class-based TF-IDF over content lemmas: ``tf(t,c) * log(1 + A / f(t))``.
 
     ``A`` is the average number of content lemmas per class and ``f(t)`` the frequency of ``t``
-    over all classes. Returns, per class, ``(lemma, weight)`` pairs sorted by weight then lemma.
+    over all classes. With ``language`` each weight is also multiplied by
+    :func:`informativeness`, so everyday words rank below the cluster's own vocabulary. Returns,
+    per class, ``(lemma, weight)`` pairs sorted by weight then lemma.
     """
     counts = {
         c: Counter(tok.lemma for d in docs for tok in d if tok.content)
@@ -191,14 +149,16 @@ def ctfidf(docs_by_class: dict[int, list[list[Token]]]) -> dict[int, list[tuple[
     out = {}
     for c, cnt in counts.items():
         n = max(1, sum(cnt.values()))
-        w = [(t, (k / n) * math.log(1 + avg / total[t])) for t, k in cnt.items()]
+        w = [(t, (k / n) * math.log(1 + avg / total[t])
+              * (informativeness(t, language) if language else 1.0)) for t, k in cnt.items()]
         out[c] = sorted(w, key=lambda x: (-x[1], x[0]))
     return out
 
 
 def _phrases(doc: list[Token], max_len: int = 4):
     """Candidate phrases of a document: spans of alphabetic tokens, 1-``max_len`` tokens long,
-    starting and ending with a content word. Yields ``(lemma_key, surface)``."""
+    starting and ending with a content word, at most one function word inside. Yields
+    ``(lemma_key, surface, content_surface_words)``."""
     n = len(doc)
     for i in range(n):
         if not doc[i].content:
@@ -206,15 +166,22 @@ def _phrases(doc: list[Token], max_len: int = 4):
         for j in range(i, min(n, i + max_len)):
             if not doc[j].alpha:
                 break
+            span = doc[i : j + 1]
+            if sum(not t.content for t in span) > 1:
+                break
             if doc[j].content:
-                span = doc[i : j + 1]
-                yield tuple(t.lemma for t in span), " ".join(t.text for t in span)
+                yield (
+                    tuple(t.lemma for t in span),
+                    " ".join(t.text for t in span),
+                    [t.text for t in span if t.content],
+                )
 
 
 def headline(
     docs_in: list[list[Token]],
     docs_all_df: Counter,
     n_all: int,
+    language: str = "da",
 ) -> tuple[str, str]:
     """Choose a cluster headline: the phrase with the best coverage x specificity x length score.
 
@@ -224,9 +191,11 @@ def headline(
     n_c = len(docs_in)
     df_c: Counter = Counter()
     surfaces: dict[tuple[str, ...], Counter] = {}
+    content_of: dict[tuple[str, ...], list[str]] = {}
     for d in docs_in:
         seen = set()
-        for key, surf in _phrases(d):
+        for key, surf, content in _phrases(d):
+            content_of[key] = content
             surfaces.setdefault(key, Counter())[surf] += 1
             if key not in seen:
                 seen.add(key)
@@ -238,8 +207,9 @@ def headline(
             continue
         cov = a / n_c
         spec = math.log(1 + n_all / docs_all_df[key])
-        n_content = len(key)
-        score = (cov**0.7) * spec * (1 + 0.35 * (n_content - 1))
+        words = content_of[key]
+        info = sum(informativeness(w, language) for w in words) / len(words)
+        score = (cov**0.7) * spec * info * (1 + 0.35 * (len(words) - 1))
         cand = (score, a, -len(key), key)
         if best is None or cand[:2] > best[:2] or (cand[:2] == best[:2] and key < best[3]):
             best = cand
@@ -315,18 +285,18 @@ class Labeler:
         toks = tokenize(texts, self.language)
         df_all: Counter = Counter()
         for d in toks:
-            df_all.update({k for k, _ in _phrases(d)})
+            df_all.update({k for k, _, _ in _phrases(d)})
         ids = sorted(int(c) for c in np.unique(labels) if c >= 0)
         by_class = {c: [toks[i] for i in np.where(labels == c)[0]] for c in ids}
-        kw = ctfidf(by_class)
+        kw = ctfidf(by_class, self.language)
         rows = []
         for c in ids:
             idx = np.where(labels == c)[0]
-            head, audit = headline(by_class[c], df_all, len(texts))
+            head, audit = headline(by_class[c], df_all, len(texts), self.language)
             keywords = [t for t, _ in kw[c][: self.n_keywords]]
             if not head:
-                head = " / ".join(keywords[:2]) or texts[idx[0]][:40]
-                audit = f"no shared phrase; top keywords {keywords[:2]}"
+                head = keywords[0] if keywords else " ".join(texts[idx[0]].split()[:4])
+                audit = f"no phrase shared by two units; top keyword of {keywords[:3]}"
             quotes = representative(embeddings, idx, texts, list(respondents), self.n_quotes)
             rows.append(
                 {

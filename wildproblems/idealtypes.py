@@ -114,7 +114,7 @@ class KindClassifier:
     def __init__(
         self,
         spec: ModelSpec,
-        C: float = 1.0,
+        C: float = 10.0,
         cue_weight: float = 1.5,
         max_cue_hits: int = 2,
         min_probability: float | None = None,

@@ -69,7 +69,7 @@ class Thresholds:
 
     membership_z: float = 0.5
     membership_share: float = 0.25
-    kind_min_probability: float = 0.5
+    kind_min_probability: float = 0.4
     sector_min_share: float = 0.05
 
     def to_dict(self) -> dict[str, float]:

@@ -325,22 +325,25 @@ def planted_frame():
     )
 
 
-def test_map_with_model_classifies_kinds_and_maps_pathways(planted_frame, spec_file):
-    m = wp.map(
-        planted_frame,
+def map_planted(frame: pd.DataFrame, spec_file: str, **kw) -> wp.WildMap:
+    return wp.map(
+        frame,
         text="svar",
         respondent="person",
         id="id",
         model=spec_file,
-        group="parti",
         embedder=WordEmbedder(),
         progress=False,
         cache=False,
+        **kw,
     )
+
+
+def test_map_with_model_classifies_kinds_and_maps_pathways(planted_frame, spec_file):
+    m = map_planted(planted_frame, spec_file, group="parti")
     truth = np.where(m.units["text"].str.startswith("problem"), "cause", "solution")
     assert (m.units["kind"] == truth).all()
     assert set(m.units["kind_source"]) == {"classified"}
-    fed = {tuple(sorted(c)) for c in m.pathways["clusters"]}
     # the clusters found by HDBSCAN feed the pathways as planted
     by_words = {PLANTED[c][0]: want for c, (_, _, want) in PLANTED.items()}
     sol = m.clusters[m.clusters["kind"] == "solution"]
@@ -348,7 +351,6 @@ def test_map_with_model_classifies_kinds_and_maps_pathways(planted_frame, spec_f
         words = m.units.loc[m.units["cluster_key"] == key, "text"].str.rsplit(" ", n=1).str[0]
         assert words.nunique() == 1
         assert set(pathways) == by_words[words.iloc[0]]
-    assert fed
     r = m.respondents.set_index("respondent")
     assert r.loc["r01", "lean"] == "a" and r.loc["r09", "parti"] == "B"
     c = m.corners.set_index(["corner", "measure"])
@@ -359,17 +361,7 @@ def test_map_with_model_classifies_kinds_and_maps_pathways(planted_frame, spec_f
 
 
 def test_given_kind_column_wins(planted_frame, spec_file):
-    m = wp.map(
-        planted_frame,
-        text="svar",
-        respondent="person",
-        id="id",
-        kind="type",
-        model=spec_file,
-        embedder=WordEmbedder(),
-        progress=False,
-        cache=False,
-    )
+    m = map_planted(planted_frame, spec_file, kind="type")
     swapped = np.where(m.units["text"].str.startswith("problem"), "solution", "cause")
     assert (m.units["kind"] == swapped).all()
     assert set(m.units["kind_source"]) == {"given"} and (m.units["kind_score"] == 1).all()

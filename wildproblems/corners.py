@@ -67,7 +67,7 @@ def bimodality_coefficient(x: Sequence[float]) -> float:
     """Sarle's bimodality coefficient with the small-sample correction (NaN for n < 4).
 
     >>> round(bimodality_coefficient([0, 0, 0, 0, 1, 1, 1, 1]), 3)
-    0.875
+    0.476
     """
     x = np.asarray(x, dtype=float)
     x = x[np.isfinite(x)]

@@ -168,7 +168,7 @@ class KindClassifier:
 def standardised_affinity(X: np.ndarray, centroids: np.ndarray, ref: np.ndarray) -> np.ndarray:
     """Cosine of each row of ``X`` to each centroid, z-scored per centroid over the rows ``ref``.
 
-    >>> X = np.eye(3, dtype=np.float32)
+    >>> X = np.eye(3)
     >>> standardised_affinity(X, X[:2], np.ones(3, bool)).round(2).tolist()
     [[1.41, -0.71], [-0.71, 1.41], [-0.71, -0.71]]
     """
@@ -399,7 +399,14 @@ def _respondent_table(
         table[f"n_{k}"] = resp[units["kind"] == k].value_counts().reindex(table.index).fillna(0)
     clustered = units["cluster"] >= 0
     counts = pd.crosstab(resp[clustered], units.loc[clustered, "cluster_key"])
-    counts = counts.reindex(table.index).fillna(0).astype(int)
+    order = sorted(
+        counts.columns,
+        key=lambda k: (
+            KIND_ORDER.index(k.split(":")[0]) if k.split(":")[0] in KIND_ORDER else 9,
+            int(k.rsplit(":", 1)[1]),
+        ),
+    )
+    counts = counts[order].reindex(table.index).fillna(0).astype(int)
     table = table.astype(int).join(counts)
     if pathway_ids:
         W = pd.DataFrame(

@@ -55,6 +55,11 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _LANGS = ("da", "en")
 
 
+def _flatten(anchors: dict[str, tuple[str, ...]]) -> list[str]:
+    """Anchor phrases of every language, languages in alphabetical order."""
+    return [a for lang in sorted(anchors) for a in anchors[lang]]
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """Explicit cut-offs of a model; every map reports the values it used.
@@ -91,7 +96,7 @@ class KindSpec:
 
     @property
     def all_anchors(self) -> list[str]:
-        return [a for lang in sorted(self.anchors) for a in self.anchors[lang]]
+        return _flatten(self.anchors)
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,7 @@ class Pole:
 
     @property
     def all_anchors(self) -> list[str]:
-        return [a for lang in sorted(self.anchors) for a in self.anchors[lang]]
+        return _flatten(self.anchors)
 
 
 @dataclass(frozen=True)
@@ -135,8 +140,7 @@ class Pathway:
     @property
     def all_anchors(self) -> list[str]:
         """Description first, then every anchor phrase (all languages)."""
-        out = [self.description] if self.description else []
-        return out + [a for lang in sorted(self.anchors) for a in self.anchors[lang]]
+        return ([self.description] if self.description else []) + _flatten(self.anchors)
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,7 @@ class Facet:
 
     @property
     def all_anchors(self) -> list[str]:
-        return [self.name] + [a for lang in sorted(self.anchors) for a in self.anchors[lang]]
+        return [self.name] + _flatten(self.anchors)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ class MapConfig:
     n_keywords: int = 10
     n_quotes: int = 3
     model: str | None = None
+    group: str | None = None
     random_state: int = 0
     progress: bool = True
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)

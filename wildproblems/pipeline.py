@@ -18,6 +18,7 @@ from .cluster import Clusterer, assign_to_nearest
 from .config import MapConfig
 from .embed import Embedder, embed_texts, get_embedder
 from .errors import InputError
+from .idealtypes import classify_kinds, model_tables
 from .ingest import InputData, ingest
 from .label import UNCLUSTERED_LABEL, Labeler
 from .reduce import MIN_UNITS, Reducer
@@ -115,6 +116,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
             norms = np.linalg.norm(emb, axis=1, keepdims=True)
             emb = emb / np.where(norms == 0, 1.0, norms)
             embedder_id = "precomputed"
+            model = embedder  # the anchors of a model spec need the embedder of these vectors
             emb_stats = {"texts": len(units), "unique": len(units), "cached": 0, "computed": 0}
         else:
             model = (
@@ -132,6 +134,12 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
                 progress=cfg.progress,
             )
 
+    spec = None
+    if cfg.model is not None:
+        with _timed(timings, "classify"):
+            spec, anchors, units = classify_kinds(units, emb, cfg, model, kind is not None)
+    kind_classified = spec is not None and kind is None
+
     n = len(units)
     cluster_col = np.full(n, -1, dtype=int)
     membership = np.zeros(n, dtype=np.float32)
@@ -143,8 +151,8 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     for k in kinds:
         idx = np.where(units["kind"].to_numpy() == k)[0]
         if len(idx) < MIN_UNITS:
-            if k == "other" and len(kinds) > 1:
-                log.warning("only %d units of kind 'other': left unclustered", len(idx))
+            if (k == "other" or kind_classified) and len(kinds) > 1:
+                log.warning("only %d units of kind %r: left unclustered", len(idx), k)
                 chosen[k] = {"skipped": f"only {len(idx)} units (need {MIN_UNITS})"}
                 continue
             raise InputError(
@@ -293,5 +301,9 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         provenance=provenance,
         embeddings=emb,
     )
+    if spec is not None:
+        with _timed(timings, "model"):
+            model_tables(wm, spec, anchors)
+        timings["total"] = round(time.perf_counter() - t_start, 4)
     log.info("map done in %.1fs: %d units, %d clusters", timings["total"], n, len(clusters))
     return wm

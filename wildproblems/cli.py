@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--language", choices=["da", "en"], default="da")
     m.add_argument("--embedder", help="registered embedder or sentence-transformers model/path")
     m.add_argument("--model", help="model spec name in models/ or path to a YAML spec")
+    m.add_argument("--group", help="metadata column (e.g. party) for the conflict corner")
     m.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
     m.add_argument("--min-cluster-size", type=int, help="fix HDBSCAN's min_cluster_size")
     m.add_argument(

@@ -42,7 +42,7 @@ import pandas as pd
 from .cluster import Clusterer
 from .embed import Embedder, embed_texts, get_embedder
 from .errors import InputError
-from .ingest import InputData, ingest
+from .ingest import InputData, _as_frame, ingest
 from .label import UNCLUSTERED_LABEL, Labeler, representative
 from .result import WildMap
 from .segment import segment as segment_answers
@@ -308,17 +308,17 @@ def _find_emerging(
 
 
 # ----------------------------------------------------------------------------------- assign
-def _embed_wave(
+def _resolve_embedder(
     m: WildMap,
-    texts: list[str],
     embedder: Embedder | str | None,
-    embeddings: np.ndarray | None,
+    precomputed: bool,
     allow_different_embedder: bool,
-    progress: bool,
-) -> tuple[np.ndarray, str, dict[str, int]]:
+) -> tuple[Embedder | None, str]:
+    """The embedder for a new wave (``None`` for precomputed vectors) and its id; refuses one
+    that differs from the map's unless allowed."""
     cfg = m.config
     base_id = m.provenance.get("embedder")
-    if embeddings is not None:
+    if precomputed:
         model, new_id = None, "precomputed"
     else:
         model = (
@@ -337,6 +337,17 @@ def _embed_wave(
                 "embedder (embedder=...), or allow_different_embedder=True if you are sure"
             )
         log.warning("placing a wave embedded with %r on a map embedded with %r", new_id, base_id)
+    return model, new_id
+
+
+def _embed_wave(
+    m: WildMap,
+    texts: list[str],
+    model: Embedder | None,
+    embeddings: np.ndarray | None,
+    progress: bool,
+) -> tuple[np.ndarray, dict[str, int]]:
+    cfg = m.config
     if model is None:
         emb = np.asarray(embeddings, dtype=np.float32)
         if emb.ndim != 2 or emb.shape[0] != len(texts):
@@ -360,7 +371,7 @@ def _embed_wave(
             f"the wave's embeddings have {emb.shape[1]} dimensions, the map's "
             f"{m.embeddings.shape[1]}: they come from different models"
         )
-    return emb, new_id, stats
+    return emb, stats
 
 
 def _cluster_rows(
@@ -417,7 +428,8 @@ def assign(
     The wave keeps the map's cluster ids, labels and keywords (sizes, shares and quotes are the
     wave's own). ``units["status"]`` says how each unit was placed (see
     :data:`WAVE_UNIT_COLUMNS`); emerging clusters are appended to ``clusters`` with
-    ``emerging=True``. Column roles default to those the map was made with. The wave is embedded
+    ``emerging=True``. Column roles default to those the map was made with (only ``text`` for a
+    plain list of texts). The wave is embedded
     with the map's embedder; another one is refused unless ``allow_different_embedder=True``.
     ``embeddings`` passes precomputed vectors (one row per unit); they count as embedder
     ``"precomputed"``.
@@ -433,22 +445,39 @@ def assign(
     cfg = m.config
     language = cfg.language
     progress = cfg.progress if progress is None else progress
+    model, embedder_id = _resolve_embedder(
+        m, embedder, embeddings is not None, allow_different_embedder
+    )
     cols = m.provenance.get("columns", {}) or {}
     text = text or cols.get("text") or "text"
-    respondent = respondent if respondent is not None else cols.get("respondent")
-    kind = kind if kind is not None else cols.get("kind")
-    id = id if id is not None else cols.get("id")  # noqa: A001
+    frame = _as_frame(data, text)
+    if kind is None and cols.get("kind") in frame.columns:
+        kind = cols["kind"]
+    # the map's respondent and id columns are used when the wave has them
+    if respondent is None and cols.get("respondent"):
+        if cols["respondent"] in frame.columns:
+            respondent = cols["respondent"]
+        else:
+            log.warning(
+                "the wave has no %r column: each answer is its own respondent", cols["respondent"]
+            )
+    if id is None and cols.get("id") in frame.columns:
+        id = cols["id"]  # noqa: A001
 
-    ing = ingest(data, text=text, respondent=respondent, kind=kind, id=id, metadata=metadata)
+    ing = ingest(frame, text=text, respondent=respondent, kind=kind, id=id, metadata=metadata)
     units, seg_dropped = segment_answers(ing.answers, enabled=cfg.segment)
     dropped = pd.concat(
         [d for d in (ing.dropped, seg_dropped) if len(d)] or [ing.dropped], ignore_index=True
     )
     if len(units) == 0:
         raise InputError(f"no units of text left after segmentation of column {text!r}")
-    emb, embedder_id, emb_stats = _embed_wave(
-        m, units["text"].tolist(), embedder, embeddings, allow_different_embedder, progress
-    )
+    if ("all" in set(units["kind"])) != ("all" in set(m.units["kind"])):
+        raise InputError(
+            f"the map has kinds {_kinds(m.units)} (kind column {cols.get('kind')!r}) but the wave "
+            f"has kinds {_kinds(units)}: pass kind=... naming the wave's kind column"
+            + (" (or kind=None)" if cols.get("kind") is None else "")
+        )
+    emb, emb_stats = _embed_wave(m, units["text"].tolist(), model, embeddings, progress)
 
     calibration = calibrate(m, n_neighbors, n_similar, novelty_quantile)
     placed = place(m, emb, units["kind"].tolist(), calibration)

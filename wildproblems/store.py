@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import logging
+import platform
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -234,6 +235,7 @@ def save(m: WildMap, path: str | PathLike, placement: dict[str, Any] | None = No
         "wildproblems_version": __version__,
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "saved_with": package_versions(),
+        "saved_on": {"platform": platform.platform(), "machine": platform.machine()},
         "embedder": m.provenance.get("embedder"),
         "embedding_dim": int(emb.shape[1]),
         "config": m.config.to_dict(),

@@ -9,13 +9,15 @@ compared (cosine similarity) with the map's units of the same kind:
   the original map. Inverse-distance weighting is an exact interpolator: a text that is already in
   the map gets its own cluster back, which is what makes a saved map reproduce itself.
 * **new**: a unit whose mean similarity to its ``n_similar`` most similar map units is below the
-  kind's *novelty threshold* fits no part of the map. The threshold is the ``novelty_quantile``
-  (default 5 %) of the same figure for the map's own units, each left out of its own neighbourhood
-  (see :func:`calibrate`); it is stored in the saved map.
-* **emerging**: when at least ``min_emerging`` new units of a kind gather (HDBSCAN on their
-  embeddings, by default with the map's own minimum cluster size for the kind) and the group is
-  tighter than the novelty threshold, the group becomes a new cluster with a fresh id after the
-  existing ones, a label from its own text, and ``emerging=True``.
+  kind's *novelty threshold* fits no part of the map (a text identical to a map unit never does).
+  The threshold is the ``novelty_quantile`` (default 5 %) of the same figure for the map's own
+  units, each left out of its own neighbourhood (see :func:`calibrate`); it is stored in the saved
+  map.
+* **emerging**: when at least ``min_emerging`` new units of a kind (by default the map's own
+  minimum cluster size for the kind) are closer to each other than the novelty threshold
+  (average-linkage clustering on cosine distance, cut at the threshold), the group becomes a new
+  cluster with a fresh id after the existing ones, a label from its own text, and
+  ``emerging=True``.
 * **x, y**: the same weighted mean of the positions of the voting neighbours in the winning
   cluster (all neighbours for unclustered and new units).
 
@@ -50,7 +52,7 @@ from .segment import segment as segment_answers
 log = logging.getLogger(__name__)
 
 #: Defaults of the placement (recorded with every calibration).
-N_NEIGHBORS = 10
+N_NEIGHBORS = 5
 N_SIMILAR = 5
 NOVELTY_QUANTILE = 0.05
 _EPS = 1e-6
@@ -205,7 +207,12 @@ def _vote(
     w_xy = np.where(nb == cluster[:, None], weights, 0.0)
     pos = (w_xy[:, :, None] * xy[idx]).sum(axis=1) / w_xy.sum(axis=1, keepdims=True)
     confidence = votes[np.arange(len(win)), win] / votes.sum(axis=1)
-    is_new = similarity < threshold if threshold is not None else np.zeros(len(win), bool)
+    # a text already in the map (similarity 1 to a map unit) is never new
+    is_new = (
+        (similarity < threshold) & (sims[:, 0] < 1.0 - _EPS)
+        if threshold is not None
+        else np.zeros(len(win), bool)
+    )
     status = np.where(is_new, "new", np.where(cluster >= 0, "clustered", "unclustered"))
     return np.where(is_new, -1, cluster), status.astype(object), confidence, similarity, pos
 
@@ -537,8 +544,10 @@ def assign(
     units["confidence"] = np.round(placed.confidence, 4)
     units["similarity"] = np.round(placed.similarity, 4)
     units["nearest_unit"] = placed.nearest
-    front = [c for c in m.units.columns if c in units.columns and c in _FRONT]
-    front += list(WAVE_UNIT_COLUMNS)
+    # the map's column order, the wave's columns after the map position
+    order = [c for c in m.units.columns if c in units.columns and c not in WAVE_UNIT_COLUMNS]
+    at = order.index("y") + 1 if "y" in order else len(order)
+    front = order[:at] + list(WAVE_UNIT_COLUMNS) + order[at:]
     units = units[front + [c for c in units.columns if c not in front]]
 
     clusters = pd.concat([base_clusters, *emerging_frames], ignore_index=True)
@@ -592,22 +601,6 @@ def assign(
         provenance=provenance,
         embeddings=emb,
     )
-
-
-_FRONT = (
-    "unit_id",
-    "answer_id",
-    "respondent",
-    "kind",
-    "text",
-    "cluster",
-    "label",
-    "cluster_key",
-    "membership",
-    "assigned",
-    "x",
-    "y",
-)
 
 
 def consistency(m: WildMap, leave_one_out: bool = False, **settings: Any) -> float:

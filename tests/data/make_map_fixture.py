@@ -18,8 +18,9 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parents[1]), str(HERE.parent)]
 
-import wildproblems as wp  # noqa: E402
 from conftest import CountingEmbedder  # noqa: E402
+
+import wildproblems as wp  # noqa: E402
 from wildproblems.store import FORMAT_VERSION  # noqa: E402
 
 

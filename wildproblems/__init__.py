@@ -15,8 +15,8 @@ from .embed import Embedder, get_embedder, register_embedder
 from .errors import InputError, MapFormatError, ModelSpecError, WildProblemsError
 from .pipeline import map
 from .result import WildMap
+from .shifts import Comparison, compare
 from .store import load
-from .waves import Comparison, compare
 
 __version__ = "0.1.0"
 

@@ -177,7 +177,7 @@ class WildMap:
         return assign(self, data, **kwargs)
 
     def compare(self, other: WildMap, **kwargs: Any) -> Any:
-        """Compare this wave with a later one (see :func:`wildproblems.waves.compare`)."""
-        from .waves import compare
+        """Compare this wave with a later one (see :func:`wildproblems.shifts.compare`)."""
+        from .shifts import compare
 
         return compare(self, other, **kwargs)

@@ -15,12 +15,15 @@ from .embed import Embedder, get_embedder, register_embedder
 from .errors import InputError, MapFormatError, ModelSpecError, WildProblemsError
 from .pipeline import map
 from .result import WildMap
+from .shifts import Comparison, compare
+from .store import load
 
 __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "Comparison",
     "DEFAULT_EMBEDDER",
     "Embedder",
     "InputError",
@@ -29,8 +32,10 @@ __all__ = [
     "ModelSpecError",
     "WildMap",
     "WildProblemsError",
+    "compare",
     "corpora",
     "get_embedder",
+    "load",
     "map",
     "register_embedder",
 ]

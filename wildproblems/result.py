@@ -162,3 +162,22 @@ class WildMap:
         from .export import write_tables
 
         return write_tables(self, folder)
+
+    # ------------------------------------------------------------------ waves
+    def save(self, path: str) -> Any:
+        """Save the map to a ``.wpmap`` file (see :func:`wildproblems.store.save`)."""
+        from .store import save
+
+        return save(self, path)
+
+    def assign(self, data: Any, **kwargs: Any) -> WildMap:
+        """Place a new wave of answers on this map (see :func:`wildproblems.waves.assign`)."""
+        from .waves import assign
+
+        return assign(self, data, **kwargs)
+
+    def compare(self, other: WildMap, **kwargs: Any) -> Any:
+        """Compare this wave with a later one (see :func:`wildproblems.shifts.compare`)."""
+        from .shifts import compare
+
+        return compare(self, other, **kwargs)

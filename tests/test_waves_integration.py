@@ -104,3 +104,24 @@ def test_planted_theme_emerges_with_its_own_label(waves):
     row = cmp.clusters.set_index("cluster_key").loc[key]
     assert row["status"] == "emerging" and row["share_a"] == 0 and row["significant"]
     assert np.isclose(row["share_b"], len(members) / (w2.units["kind"] == "cause").sum(), atol=1e-4)
+
+
+def test_wave_on_a_model_map_classifies_kinds_like_the_map(tiny_da, tmp_path):
+    """A map whose kinds came from its model's classifier classifies a new wave the same way."""
+    m = wp.map(
+        tiny_da,
+        text="svar",
+        respondent="politiker",
+        id="id",
+        model="velfaerd-2035",
+        random_state=0,
+        progress=False,
+    )
+    assert (m.units["kind_source"] == "classified").all()
+    loaded = wp.load(m.save(tmp_path / "model.wpmap"))
+    wave = tiny_da.iloc[::3]
+    w = loaded.assign(wave, wave="2")
+    assert (w.units["kind_source"] == "classified").all()
+    same = m.units.set_index("unit_id").loc[w.units["unit_id"], "kind"].to_numpy()
+    assert (w.units["kind"].to_numpy() == same).all()
+    assert (w.units["status"] != "new").all()

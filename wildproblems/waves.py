@@ -38,6 +38,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -313,6 +314,30 @@ def _find_emerging(
 
 
 # ----------------------------------------------------------------------------------- assign
+def _kinds_were_classified(m: WildMap) -> bool:
+    """True when the map's kinds came from its model's classifier (no kind column was given)."""
+    return "kind_source" in m.units.columns and bool((m.units["kind_source"] == "classified").any())
+
+
+def _classify_wave_kinds(
+    m: WildMap, units: pd.DataFrame, emb: np.ndarray, model: Embedder | None
+) -> pd.DataFrame:
+    """Classify a wave's units as cause / solution / other with the map's own model spec (the
+    copy saved in the map file when there is one, else the spec named in the config)."""
+    import tempfile
+
+    from .idealtypes import classify_kinds
+
+    cfg = m.config
+    spec_text = m.extras.get("model_spec_yaml")
+    if spec_text is None:
+        return classify_kinds(units, emb, cfg, model, False)[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "spec.yaml"
+        path.write_text(spec_text, encoding="utf-8")
+        return classify_kinds(units, emb, cfg.replace(model=str(path)), model, False)[2]
+
+
 def _resolve_embedder(
     m: WildMap,
     embedder: Embedder | str | None,
@@ -476,13 +501,16 @@ def assign(
     )
     if len(units) == 0:
         raise InputError(f"no units of text left after segmentation of column {text!r}")
-    if ("all" in set(units["kind"])) != ("all" in set(m.units["kind"])):
+    classify = _kinds_were_classified(m) and kind is None and "all" in set(units["kind"])
+    if not classify and ("all" in set(units["kind"])) != ("all" in set(m.units["kind"])):
         raise InputError(
             f"the map has kinds {_kinds(m.units)} (kind column {cols.get('kind')!r}) but the wave "
             f"has kinds {_kinds(units)}: pass kind=... naming the wave's kind column"
             + (" (or kind=None)" if cols.get("kind") is None else "")
         )
     emb, emb_stats = _embed_wave(m, units["text"].tolist(), model, embeddings, progress)
+    if classify:
+        units = _classify_wave_kinds(m, units, emb, model)
 
     calibration = calibrate(m, n_neighbors, n_similar, novelty_quantile)
     placed = place(m, emb, units["kind"].tolist(), calibration)

@@ -125,3 +125,13 @@ def test_wave_on_a_model_map_classifies_kinds_like_the_map(tiny_da, tmp_path):
     same = m.units.set_index("unit_id").loc[w.units["unit_id"], "kind"].to_numpy()
     assert (w.units["kind"].to_numpy() == same).all()
     assert (w.units["status"] != "new").all()
+
+
+def test_compare_model_maps_shows_corners_per_wave(tiny_da):
+    m = wp.map(tiny_da, **ROLES, model="velfaerd-2035", random_state=0, progress=False)
+    w = m.assign(tiny_da.iloc[::2], wave="2")
+    assert w.corners is not None and w.pathways is not None
+    c = wp.compare(m, w)
+    assert c.corners is not None and len(c.corners) > 0
+    fed = {p for p, cl in zip(m.pathways["pathway"], m.pathways["clusters"]) if len(cl)}
+    assert fed and set(c.pathways["pathway"]) == fed  # the map's pathways, in both waves

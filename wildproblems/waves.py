@@ -324,18 +324,9 @@ def _classify_wave_kinds(
 ) -> pd.DataFrame:
     """Classify a wave's units as cause / solution / other with the map's own model spec (the
     copy saved in the map file when there is one, else the spec named in the config)."""
-    import tempfile
-
     from .idealtypes import classify_kinds
 
-    cfg = m.config
-    spec_text = m.extras.get("model_spec_yaml")
-    if spec_text is None:
-        return classify_kinds(units, emb, cfg, model, False)[2]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "spec.yaml"
-        path.write_text(spec_text, encoding="utf-8")
-        return classify_kinds(units, emb, cfg.replace(model=str(path)), model, False)[2]
+    return _with_map_spec(m, lambda cfg: classify_kinds(units, emb, cfg, model, False)[2])
 
 
 def _resolve_embedder(
@@ -618,7 +609,7 @@ def assign(
         },
     }
     log.info("placed %d units: %s", len(units), status_counts)
-    return WildMap(
+    wave = WildMap(
         units=units,
         clusters=clusters,
         answers=ing.answers,
@@ -627,6 +618,34 @@ def assign(
         provenance=provenance,
         embeddings=emb,
     )
+    if cfg.model is not None and model is not None:
+        _wave_model_tables(m, wave, model)
+    return wave
+
+
+def _with_map_spec(m: WildMap, fn: Any) -> Any:
+    """Call ``fn(cfg)`` with a config whose ``model`` is the map's own spec (the copy saved in the
+    map file when there is one, else the spec named in the config)."""
+    import tempfile
+
+    spec_text = m.extras.get("model_spec_yaml")
+    if spec_text is None:
+        return fn(m.config)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "spec.yaml"
+        path.write_text(spec_text, encoding="utf-8")
+        return fn(m.config.replace(model=str(path)))
+
+
+def _wave_model_tables(m: WildMap, wave: WildMap, model: Embedder) -> None:
+    """Pathways, respondents and corners of a wave, computed with the map's model spec on the
+    wave's own units (so ``compare`` can show the corners per wave)."""
+    from .idealtypes import AnchorEmbedder, model_tables
+    from .models import load_model
+
+    spec = _with_map_spec(m, lambda cfg: load_model(cfg.model))
+    anchors = AnchorEmbedder(model, cache_dir=m.config.cache_dir, use_cache=m.config.cache)
+    model_tables(wave, spec, anchors)
 
 
 def consistency(m: WildMap, leave_one_out: bool = False, **settings: Any) -> float:

@@ -77,12 +77,27 @@ def real_map(tmp_path_factory):
 
 #: Texts that must come out escaped (HTML) or neutralised (spreadsheets) in every export.
 UNSAFE_ROWS = [
-    {"svar": "<script>alert(1)</script> Mangel på arbejdskraft i plejen", "politiker": "=1+1",
-     "parti": "+x", "type": "årsag", "tema": "arbejdskraft"},
-    {"svar": "-x For meget bureaukrati og kontrol", "politiker": "@x", "parti": "-x",
-     "type": "årsag", "tema": "bureaukrati"},
-    {"svar": "=HYPERLINK(\"http://evil\") Flere frivillige i foreningerne", "politiker": "+x",
-     "parti": "@x", "type": "løsning", "tema": "frivillige"},
+    {
+        "svar": "<script>alert(1)</script> Mangel på arbejdskraft i plejen",
+        "politiker": "=1+1",
+        "parti": "+x",
+        "type": "årsag",
+        "tema": "arbejdskraft",
+    },
+    {
+        "svar": "-x For meget bureaukrati og kontrol",
+        "politiker": "@x",
+        "parti": "-x",
+        "type": "årsag",
+        "tema": "bureaukrati",
+    },
+    {
+        "svar": '=HYPERLINK("http://evil") Flere frivillige i foreningerne',
+        "politiker": "+x",
+        "parti": "@x",
+        "type": "løsning",
+        "tema": "frivillige",
+    },
 ]
 
 

@@ -7,8 +7,8 @@ import html
 import re
 
 import pytest
-
 from conftest import run_chromium
+
 from wildproblems.explore import filter_columns, script_json
 
 pytestmark = pytest.mark.integration
@@ -56,7 +56,9 @@ def test_filters_and_kind_switch(unsafe_page, unsafe_map):
     # each button shows exactly the traces of its kind
     for b, kind in zip(menu.buttons, ["cause", "solution"]):
         vis = b.args[0]["visible"]
-        kinds = {ex.data["units"]["kind"][tr.customdata[0]] for tr, v in zip(ex.figure.data, vis) if v}
+        kinds = {
+            ex.data["units"]["kind"][tr.customdata[0]] for tr, v in zip(ex.figure.data, vis) if v
+        }
         assert kinds == {kind}
 
 

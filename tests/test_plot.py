@@ -84,7 +84,9 @@ def test_place_labels_many_labels_on_one_spot_are_spread_deterministically():
     assert positions()[1] == pos
 
 
-@pytest.mark.parametrize("suffix,magic", [(".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")])
+@pytest.mark.parametrize(
+    "suffix,magic", [(".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")]
+)
 def test_saves_print_quality_files(real_map, tmp_path, suffix, magic):
     path = tmp_path / f"kort{suffix}"
     fig = real_map.plot(path=path)

@@ -7,9 +7,9 @@ import re
 
 import numpy as np
 import pytest
+from conftest import find_chromium, run_chromium
 from PIL import Image
 
-from conftest import find_chromium, run_chromium
 from wildproblems.report import WORDS, cluster_quotes
 
 pytestmark = pytest.mark.integration
@@ -45,7 +45,9 @@ def test_danish_sections_and_numbers(report_da, modelled_map):
 def test_cluster_cards_have_headline_keywords_size_share_and_quotes(report_da, modelled_map):
     _, page = report_da
     for c in modelled_map.clusters.itertuples():
-        card = page.split(f'id="cluster-{c.cluster_key.replace(":", "-")}"')[1].split("</article>")[0]
+        card = page.split(f'id="cluster-{c.cluster_key.replace(":", "-")}"')[1].split("</article>")[
+            0
+        ]
         assert str(c.label) in card
         assert str(c.keywords).split(",")[0].strip() in card
         assert f"{c.size} udsagn" in card

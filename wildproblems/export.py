@@ -117,8 +117,8 @@ def excel_frame(df: pd.DataFrame) -> pd.DataFrame:
         s = out[col]
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             out[col] = s.dt.tz_convert("UTC").dt.tz_localize(None)
-        elif s.dtype == object:
-            out[col] = s.map(_excel_cell)
+        elif s.dtype == object or pd.api.types.is_string_dtype(s):
+            out[col] = s.astype(object).map(_excel_cell)
     return out
 
 

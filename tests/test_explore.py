@@ -96,3 +96,17 @@ def test_runs_in_chromium_search_and_cluster_quotes(unsafe_page, tmp_path):
     assert f"1 af {n_kind} vist" in dom
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom  # listed in the panel, as text
     assert "<script>alert(1)" not in dom
+
+
+def test_metadata_filter_in_chromium(unsafe_page, tmp_path):
+    """#parti=V selects the filter: only party V's units of the shown kind stay visible."""
+    ex, path, _ = unsafe_page
+    units = ex.data["units"]
+    kind = units["kind"][ex.figure.data[0].customdata[0]]
+    n_kind = sum(k == kind for k in units["kind"])
+    n_v = sum(k == kind and p == "V" for k, p in zip(units["kind"], units["meta"]["parti"]))
+    assert 0 < n_v < n_kind
+    dom = run_chromium(
+        f"{path.as_uri()}#parti=V", tmp_path, "--virtual-time-budget=8000", "--dump-dom"
+    )
+    assert f"{n_v} af {n_kind} vist" in dom

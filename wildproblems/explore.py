@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .plot import cluster_colours, format_int, format_pct, map_title
+from .plot import cluster_colours, format_int, format_pct, map_title, resolve_kind
 
 if TYPE_CHECKING:
     from .result import WildMap
@@ -215,9 +215,7 @@ def explore(
 
     language = language or m.config.language
     ui = _UI[language]
-    kind = kind or m.kinds[0]
-    if kind not in m.kinds:
-        raise ValueError(f"kind {kind!r} is not in this map; it has {m.kinds}")
+    kind = resolve_kind(m, kind)
     filters = filter_columns(m) if filters is None else list(filters)
     missing = [f for f in filters if f not in m.units.columns]
     if missing:

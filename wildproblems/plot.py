@@ -145,6 +145,14 @@ def cluster_colours(m: WildMap) -> dict[str, str]:
     return out
 
 
+def resolve_kind(m: WildMap, kind: str | None) -> str:
+    """``kind``, or the map's first kind when None; a clear error when the map lacks it."""
+    kind = kind or m.kinds[0]
+    if kind not in m.kinds:
+        raise ValueError(f"kind {kind!r} is not in this map; it has {m.kinds}")
+    return kind
+
+
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=True)) or str(text)
 
@@ -218,9 +226,7 @@ def plot_map(
     """
     plt = _pyplot()
     language = language or m.config.language
-    kind = kind or m.kinds[0]
-    if kind not in m.kinds:
-        raise ValueError(f"kind {kind!r} is not in this map; it has {m.kinds}")
+    kind = resolve_kind(m, kind)
     u = m.units[m.units["kind"] == kind]
     c = m.clusters[m.clusters["kind"] == kind]
     colours = cluster_colours(m)

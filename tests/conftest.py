@@ -57,3 +57,136 @@ def blobs(
     X = np.vstack([rng.normal(means[c], 0.3, size=(n_per, dim)) for c in range(centers)])
     y = np.repeat(np.arange(centers), n_per)
     return X.astype(np.float32), y
+
+
+# ------------------------------------------------------------------ outputs (plots, report, ...)
+@pytest.fixture(scope="session")
+def real_map(tmp_path_factory):
+    """A map of a real bundled corpus (32 interview quotes) with the real default embedder."""
+    import wildproblems as wp
+
+    return wp.map(
+        wp.corpora.load("faellesskab_2025"),
+        text="text",
+        respondent="speaker",
+        random_state=0,
+        progress=False,
+        cache_dir=str(tmp_path_factory.mktemp("real-map-cache")),
+    )
+
+
+#: Texts that must come out escaped (HTML) or neutralised (spreadsheets) in every export.
+UNSAFE_ROWS = [
+    {
+        "svar": "<script>alert(1)</script> Mangel på arbejdskraft i plejen",
+        "politiker": "=1+1",
+        "parti": "+x",
+        "type": "årsag",
+        "tema": "arbejdskraft",
+    },
+    {
+        "svar": "-x For meget bureaukrati og kontrol",
+        "politiker": "@x",
+        "parti": "-x",
+        "type": "årsag",
+        "tema": "bureaukrati",
+    },
+    {
+        "svar": '=HYPERLINK("http://evil") Flere frivillige i foreningerne',
+        "politiker": "+x",
+        "parti": "@x",
+        "type": "løsning",
+        "tema": "frivillige",
+    },
+]
+
+
+@pytest.fixture(scope="session")
+def unsafe_map(tiny_da, tmp_path_factory):
+    """tiny_da (causes and solutions, party metadata) plus rows whose text, respondent and party
+    are HTML or spreadsheet formulas; mapped with the real default embedder."""
+    import wildproblems as wp
+
+    extra = pd.DataFrame(UNSAFE_ROWS).assign(id=[f"x{i}" for i in range(len(UNSAFE_ROWS))])
+    data = pd.concat([tiny_da, extra[tiny_da.columns]], ignore_index=True)
+    return wp.map(
+        data,
+        text="svar",
+        respondent="politiker",
+        kind="type",
+        id="id",
+        random_state=0,
+        progress=False,
+        cache_dir=str(tmp_path_factory.mktemp("unsafe-map-cache")),
+    )
+
+
+def find_chromium() -> str | None:
+    """Path of a headless-capable Chromium/Chrome, or None."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def run_chromium(url: str, tmp: Path, *args: str, timeout: int = 120) -> str:
+    """Run headless Chromium on ``url`` with ``args`` (e.g. ``--screenshot=...``); returns
+    stdout. Flags as in the machine notes: no sandbox (root), no GPU, no network chatter."""
+    import subprocess
+
+    exe = find_chromium()
+    if exe is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    cmd = [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp / 'chromium-profile'}",
+        *args,
+        url,
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def modelled_map(real_map):
+    """real_map with a small hand-made pathways and corners frame, in the columns the outputs
+    rely on (pathway, name, description, axis_<axis>, clusters, weights; corner, value, method)."""
+    import dataclasses
+
+    keys = real_map.clusters["cluster_key"].tolist()
+    pathways = pd.DataFrame(
+        {
+            "pathway": ["less", "smarter", "join", "newdeal"],
+            "name": ["Less is more", "Smarter not harder", "Join forces", "New deal"],
+            "description": [
+                "Gennemgribende afbureaukratisering",
+                "Ny teknologi frigør medarbejderne",
+                "Nedbryd siloer, brug civilsamfundet",
+                "Genforhandl samfundskontrakten",
+            ],
+            "axis_development": [-0.8, -0.2, 0.35, 0.9],
+            "clusters": [keys[:2], keys[1:3], keys[2:], []],
+            "weights": [[0.9, 0.4], [0.6, 0.3], [0.5] * len(keys[2:]), []],
+        }
+    )
+    pathways.attrs["axes"] = {"development": ("Afvikling", "Udvikling")}
+    corners = pd.DataFrame(
+        {
+            "corner": ["causes", "solutions", "scale", "conflict"],
+            "value": [0.61, 0.42, 3.0, 0.2],
+            "method": ["entropy", "entropy", "levels named", "opposing pairs"],
+        }
+    )
+    return dataclasses.replace(real_map, pathways=pathways, corners=corners)

@@ -1,7 +1,9 @@
 """Command line: ``wildproblems map INPUT --text COL --out DIR``.
 
-Writes ``units.csv``, ``clusters.csv``, ``dropped.csv``, ``provenance.json`` and ``map.png`` (one
-``map-<kind>.png`` per kind when several) and prints a short summary table.
+Writes ``units.csv``, ``clusters.csv``, ``dropped.csv``, ``provenance.json``, ``map.png`` (one
+``map-<kind>.png`` per kind when several), ``pathways.png`` (with a model), ``report.html``,
+``explore.html``, ``wildmap.xlsx``, ``codebook.qdc`` and ``project.qdpx``, and prints a short
+summary table.
 """
 
 from __future__ import annotations
@@ -122,6 +124,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         fig.savefig(out / name, dpi=150)
         plt.close(fig)
         written.append(str(out / name))
+    if m.pathways is not None and len(m.pathways):
+        plt.close(m.plot_pathways(path=out / "pathways.png"))
+        written.append(str(out / "pathways.png"))
+    written += [
+        str(m.report(str(out / "report.html"))),
+        str(m.explore().write_html(out / "explore.html")),
+        str(m.to_excel(str(out / "wildmap.xlsx"))),
+        str(m.to_qdc(str(out / "codebook.qdc"))),
+        str(m.to_qdpx(str(out / "project.qdpx"))),
+    ]
     print(m.summary().to_string(index=False))
     print()
     print(m.cluster_table()[["kind", "cluster", "label", "size", "share"]].to_string(index=False))

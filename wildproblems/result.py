@@ -181,3 +181,41 @@ class WildMap:
         from .shifts import compare
 
         return compare(self, other, **kwargs)
+
+    def plot_pathways(self, **kwargs: Any):
+        """The pathways on their axis with their feeding clusters (see
+        :func:`wildproblems.plot.plot_pathways`); needs ``pathways`` (a model)."""
+        from .plot import plot_pathways
+
+        return plot_pathways(self, **kwargs)
+
+    def explore(self, kind: str | None = None, **kwargs: Any):
+        """Interactive map for notebooks and as one offline HTML file (``path=...``); see
+        :func:`wildproblems.explore.explore`."""
+        from .explore import explore
+
+        return explore(self, kind=kind, **kwargs)
+
+    def report(self, path: str, **kwargs: Any):
+        """Write the self-contained HTML report (see :func:`wildproblems.report.write_report`)."""
+        from .report import write_report
+
+        return write_report(self, path, **kwargs)
+
+    def to_excel(self, path: str, **kwargs: Any):
+        """Write clusters, units, pathways and respondents to one spreadsheet-safe workbook."""
+        from .export import write_excel
+
+        return write_excel(self, path, **kwargs)
+
+    def to_qdc(self, path: str, **kwargs: Any):
+        """Write the REFI-QDA codebook (``.qdc``) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
+        from .qda import write_qdc
+
+        return write_qdc(self, path, **kwargs)
+
+    def to_qdpx(self, path: str, **kwargs: Any):
+        """Write the REFI-QDA project (``.qdpx``): answers as sources, units coded by cluster."""
+        from .qda import write_qdpx
+
+        return write_qdpx(self, path, **kwargs)

@@ -707,6 +707,7 @@ def model_tables(wm: Any, spec: ModelSpec, anchors: AnchorEmbedder) -> None:
     wm.units = wm.units.join(res.unit_columns)
     wm.clusters = wm.clusters.merge(res.cluster_columns, on="cluster_key", how="left")
     wm.pathways = res.pathways
+    wm.extras["axes"] = {ax.id: (ax.negative.name, ax.positive.name) for ax in spec.axes}
     wm.respondents = res.respondents
     wm.corners = compute_corners(wm.units, spec, group=wm.config.group)
     wm.extras["memberships"] = res.memberships

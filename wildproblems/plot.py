@@ -420,9 +420,13 @@ def pathway_axis(pathways: pd.DataFrame, axis: str | None = None) -> str:
     ``"axis_development"``). Without it: ``axis_position`` if present, else the first ``axis_*``
     column.
     """
-    cols = [c for c in pathways.columns if str(c).startswith("axis_")]
+    cols = [
+        c
+        for c in pathways.columns
+        if str(c).startswith("axis_") or (str(c).startswith("axis:") and str(c).count(":") == 1)
+    ]
     if axis is not None:
-        for name in (axis, f"axis_{axis}"):
+        for name in (axis, f"axis_{axis}", f"axis:{axis}"):
             if name in pathways.columns:
                 return name
         raise ValueError(f"pathways have no axis column {axis!r}; axis columns: {cols}")
@@ -430,7 +434,8 @@ def pathway_axis(pathways: pd.DataFrame, axis: str | None = None) -> str:
         return "axis_position"
     if not cols:
         raise ValueError(
-            "pathways have no axis column: expected 'axis_position' or 'axis_<axis id>' "
+            "pathways have no axis column: expected 'axis_position', 'axis_<axis id>' or "
+            "'axis:<axis id>' "
             f"(columns: {list(pathways.columns)})"
         )
     return sorted(cols)[0]
@@ -443,7 +448,11 @@ def axis_poles(m: WildMap, axis_column: str, language: str = "da") -> tuple[str,
     in ``m.extras["axes"]`` (same shape) and in the model spec in ``m.extras["model"]`` (objects
     with ``.axes[i].id/.negative.name/.positive.name``); else ``("−", "+")``.
     """
-    axis_id = axis_column[len("axis_") :] if axis_column.startswith("axis_") else axis_column
+    axis_id = (
+        axis_column[len("axis_") :]
+        if axis_column.startswith(("axis_", "axis:"))
+        else axis_column
+    )
     sources = []
     if m.pathways is not None:
         sources.append(m.pathways.attrs.get("axes"))
@@ -454,6 +463,13 @@ def axis_poles(m: WildMap, axis_column: str, language: str = "da") -> tuple[str,
             if hit:
                 return str(hit[0]), str(hit[1])
     spec = m.extras.get("model")
+    if spec is None and m.config.model is not None:
+        try:  # the map's own model spec (bundled name or the user's YAML path)
+            from .models import load_model
+
+            spec = load_model(m.config.model)
+        except Exception:  # noqa: BLE001 - a missing spec only costs the pole names
+            spec = None
     axes = getattr(spec, "axes", None) or ()
     for ax in axes:
         if getattr(ax, "id", None) == axis_id or axis_id == "position":

@@ -153,6 +153,35 @@ def fold_ids(X: np.ndarray, n_folds: int) -> np.ndarray:
     return np.array([zlib.crc32(r.tobytes()) % n_folds for r in R], dtype=int)
 
 
+def resampling_stability(
+    X: np.ndarray, labels_by_size: dict[int, np.ndarray], n_folds: int = 10, selection: str = "eom"
+) -> dict[int, float]:
+    """How well the ward clusters survive leaving out data: mean ARI per ``min_cluster_size``.
+
+    For each of ``n_folds`` folds (:func:`fold_ids`) the hierarchy is rebuilt without the fold and
+    cut with the same size; its clusters are compared with ``labels_by_size[size]`` on the units
+    kept (unclustered units count as one more label).
+
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(c, 0.3, size=(20, 8)) for c in np.eye(8)[:3] * 3])
+    >>> resampling_stability(X, {7: np.repeat([0, 1, 2], 20)})
+    {7: 1.0}
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    folds = fold_ids(X, n_folds)
+    scores: dict[int, list[float]] = {mcs: [] for mcs in labels_by_size}
+    for f in range(n_folds):
+        keep = folds != f
+        if keep.sum() < 4 or keep.all():
+            continue
+        sub = ward_tree(clustering_space(X[keep]))
+        for mcs, full in labels_by_size.items():
+            sub_labels, _ = tree_labels(sub, mcs, selection)
+            scores[mcs].append(adjusted_rand_score(full[keep], sub_labels))
+    return {mcs: round(float(np.mean(v)), 4) if v else 0.0 for mcs, v in scores.items()}
+
+
 class Clusterer:
     """Clusters with automatic ``min_cluster_size``; scikit-learn style.
 
@@ -162,9 +191,17 @@ class Clusterer:
     relative validity), ``candidates_`` (one dict per size tried) and ``selection_`` (why).
 
     >>> rng = np.random.default_rng(0)
-    >>> X = np.vstack([rng.normal(c, 0.1, size=(20, 2)) for c in (0, 3, 6)])
-    >>> Clusterer().fit(X).n_clusters_
+    >>> X = np.vstack([rng.normal(c, 0.3, size=(20, 8)) for c in np.eye(8)[:3] * 3])
+    >>> cl = Clusterer().fit(X)
+    >>> cl.n_clusters_, cl.min_cluster_size_
+    (3, 7)
+    >>> flat = np.vstack([rng.normal(c, 0.1, size=(20, 2)) for c in (0, 3, 6)])
+    >>> Clusterer(method="hdbscan").fit(flat).n_clusters_
     3
+
+    The ward method works on directions (it centres and re-normalises, like cosine), so give it
+    embeddings, not plain 2-d coordinates. On the hierarchy, a small ``min_cluster_size`` can split
+    a tight group into parts; the resampling choice prefers sizes whose clusters survive.
     """
 
     def __init__(
@@ -234,25 +271,14 @@ class Clusterer:
                 }
             )
         if len(sizes) > 1:
-            from sklearn.metrics import adjusted_rand_score
-
-            folds = fold_ids(X, self.n_folds)
-            scores: dict[int, list[float]] = {mcs: [] for mcs in sizes}
-            for f in range(self.n_folds):
-                keep = folds != f
-                if keep.sum() < 4 or keep.all():
-                    continue
-                sub = ward_tree(clustering_space(X[keep]))
-                for r in runs:
-                    sub_labels, _ = tree_labels(
-                        sub, r["min_cluster_size"], self.cluster_selection_method
-                    )
-                    scores[r["min_cluster_size"]].append(
-                        adjusted_rand_score(r["_labels"][keep], sub_labels)
-                    )
+            scores = resampling_stability(
+                X,
+                {r["min_cluster_size"]: r["_labels"] for r in runs},
+                n_folds=self.n_folds,
+                selection=self.cluster_selection_method,
+            )
             for r in runs:
-                vals = scores[r["min_cluster_size"]]
-                r["stability"] = round(float(np.mean(vals)), 4) if vals else 0.0
+                r["stability"] = scores[r["min_cluster_size"]]
                 r["score"] = r["stability"]
         return runs
 

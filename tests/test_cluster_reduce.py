@@ -13,7 +13,16 @@ def test_auto_clusterer_finds_blobs_and_explains_choice():
     assert adjusted_rand_score(y, cl.labels_) > 0.95
     assert cl.min_cluster_size_ in candidate_sizes(len(X))
     assert len(cl.candidates_) == len(candidate_sizes(len(X)))
+    assert {"stability", "n_clusters", "unclustered_share"} <= set(cl.candidates_[0])
+    assert "resampling" in cl.selection_
+
+
+def test_hdbscan_method_explains_choice_by_validity():
+    X, y = blobs(n_per=20, centers=4, dim=5)
+    cl = Clusterer(method="hdbscan").fit(X)
+    assert adjusted_rand_score(y, cl.labels_) > 0.95
     assert {"validity", "n_clusters", "unclustered_share"} <= set(cl.candidates_[0])
+    assert "relative validity" in cl.selection_
 
 
 def test_given_min_cluster_size_is_used():

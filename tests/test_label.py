@@ -72,3 +72,12 @@ def test_quotes_prefer_distinct_respondents():
     emb = np.array([[1, 0], [1, 0.01], [0.9, 0.2]], dtype=np.float32)
     lab = Labeler(n_quotes=2).fit_transform(texts, np.array([0, 0, 0]), emb, ["r1", "r1", "r2"])
     assert lab["quotes"].iloc[0] == ["a b c", "a b d"]  # "a b" is closer but r1 already quoted
+
+
+def test_fallback_headline_is_a_word_form_from_the_cluster():
+    texts = ["ældreplejen mangler", "sygeplejersker søges", "robotter hjælper",
+             "digitale løsninger"]
+    lab = _label(texts, [0, 0, 1, 1])
+    for head, audit in zip(lab["label"], lab["label_audit"]):
+        assert "no phrase shared" in audit
+        assert head.lower() in " ".join(texts)

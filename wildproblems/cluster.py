@@ -1,28 +1,56 @@
-"""Cluster: HDBSCAN on the reduced space, with the minimum cluster size chosen from the data.
+"""Cluster: group units into themes, with the minimum cluster size chosen from the data.
 
-With ``min_cluster_size=None`` a small grid of sizes (growing with the corpus) is fitted and the one
-with the best *coverage-weighted validity* is kept: HDBSCAN's relative validity index (a fast DBCV)
-times the share of units clustered. No labels are peeked at. Every candidate and the winner are
-recorded in ``Clusterer.candidates_`` so the choice can be explained.
+Two methods, both scikit-learn style in :class:`Clusterer`:
+
+``"ward"`` (default, used by :func:`wildproblems.map`)
+    Seed-free. The embeddings are centred and re-normalised (which removes the direction all
+    E5 vectors share) and merged into a Ward hierarchy. Flat clusters are read off that hierarchy with HDBSCAN's
+    *excess of mass* rule (cluster stability over the condensed tree): a branch that shrinks below
+    ``min_cluster_size`` stops being a cluster, and its units are left unclustered. Nothing in it
+    draws random numbers, so the same embeddings always give the same clusters, whatever the seed.
+``"hdbscan"``
+    HDBSCAN on whatever space it is given (e.g. a 5-d UMAP of the embeddings; the classic
+    BERTopic route). Its clusters move with UMAP's seed.
+
+With ``min_cluster_size=None`` a small geometric grid of sizes (:func:`candidate_sizes`) is tried
+and the choice is made without looking at any label:
+
+* ward: the size whose clusters are most *stable under resampling*: the data are split into
+  ``n_folds`` folds (by a hash of each vector, so the split does not depend on row order or a
+  seed), the hierarchy is rebuilt without each fold, and the clusters of the kept units are
+  compared with the full-data clusters by the adjusted Rand index; the mean over folds is the
+  size's stability (ties go to the smaller size, i.e. the finer map);
+* hdbscan: HDBSCAN's relative validity index (a fast DBCV) times the share of units clustered.
+
+Every candidate and the winner are recorded in ``Clusterer.candidates_`` and
+``Clusterer.selection_`` so the choice can be explained.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
+import zlib
+from typing import Any
 
 import numpy as np
 
 log = logging.getLogger(__name__)
+
+#: Largest number of units clustered with the exact Ward hierarchy (memory grows as n**2); above
+#: it Ward runs on a 15-nearest-neighbour graph.
+EXACT_WARD_MAX = 10_000
+#: Clustering methods of :class:`Clusterer`.
+METHODS = ("ward", "hdbscan")
 
 
 def candidate_sizes(n: int) -> list[int]:
     """Minimum cluster sizes tried for ``n`` units (geometric grid, at least 3 units per cluster).
 
     >>> candidate_sizes(30)
-    [3, 4, 5]
+    [3, 4]
     >>> candidate_sizes(2500)
-    [5, 8, 12, 18, 28, 42, 63]
+    [5, 8, 11, 17, 25, 38, 57]
     """
     lo = 3 if n < 200 else 5
     hi = max(lo, min(n // 6, int(round(n**0.55))) if n >= 200 else n // 6)
@@ -47,29 +75,151 @@ def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
     return out
 
 
-class Clusterer:
-    """HDBSCAN with automatic ``min_cluster_size``; scikit-learn style.
+def clustering_space(X: np.ndarray) -> np.ndarray:
+    """Centre and re-normalise embeddings: the space the Ward hierarchy is built in.
 
-    After :meth:`fit`: ``labels_`` (-1 = not clustered), ``probabilities_`` (membership strength),
-    ``min_cluster_size_``, ``min_samples_``, ``validity_`` and ``candidates_`` (list of dicts).
+    Centring removes the direction that all vectors of a sentence encoder share, so Euclidean
+    (Ward) distances follow the cosine of what is *specific* to each text.
+
+    >>> Z = clustering_space(np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]))
+    >>> np.round(Z, 3).tolist()
+    [[0.707, -0.707, 0.0], [-0.707, 0.707, 0.0]]
+    """
+    X = np.asarray(X, dtype=np.float64)
+    Xc = X - X.mean(axis=0)
+    norms = np.linalg.norm(Xc, axis=1, keepdims=True)
+    return Xc / np.where(norms == 0, 1.0, norms)
+
+
+def ward_tree(Z: np.ndarray, exact_max: int = EXACT_WARD_MAX) -> np.ndarray:
+    """Ward linkage of the rows of ``Z`` in SciPy's format (n-1 rows: a, b, height, size).
+
+    Up to ``exact_max`` rows the exact hierarchy; above it sklearn's Ward restricted to a
+    15-nearest-neighbour graph (memory linear in n), with heights made monotone.
+    """
+    n = Z.shape[0]
+    if n <= exact_max:
+        from scipy.cluster.hierarchy import ward
+
+        return ward(Z)
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.neighbors import kneighbors_graph
+
+    conn = kneighbors_graph(Z, n_neighbors=15, include_self=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = AgglomerativeClustering(
+            n_clusters=1, linkage="ward", connectivity=conn, compute_distances=True
+        ).fit(Z)
+    sizes = np.ones(2 * n - 1)
+    out = np.zeros((n - 1, 4))
+    for i, (a, b) in enumerate(model.children_):
+        sizes[n + i] = sizes[a] + sizes[b]
+        out[i] = (a, b, model.distances_[i], sizes[n + i])
+    out[:, 2] = np.maximum.accumulate(out[:, 2])
+    return out
+
+
+def tree_labels(
+    tree: np.ndarray, min_cluster_size: int, selection: str = "eom"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Flat clusters of a linkage tree by HDBSCAN's condensed-tree rule; ``(labels, strength)``.
+
+    ``selection`` is ``"eom"`` (excess of mass: the most persistent clusters) or ``"leaf"``. If no
+    branch holds ``min_cluster_size`` units on both sides of a split, everything is one cluster.
+    """
+    from hdbscan._hdbscan_tree import compute_stability, condense_tree, get_clusters
+
+    def run(single: bool) -> tuple[np.ndarray, np.ndarray]:
+        condensed = condense_tree(np.ascontiguousarray(tree, dtype=np.float64), min_cluster_size)
+        labels, prob, _ = get_clusters(condensed, compute_stability(condensed), selection, single)
+        return np.asarray(labels, dtype=int), np.asarray(prob, dtype=np.float32)
+
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore")
+        labels, prob = run(False)
+        if labels.max() < 0:
+            labels, prob = run(True)
+    return labels, prob
+
+
+def fold_ids(X: np.ndarray, n_folds: int) -> np.ndarray:
+    """Fold of each row, from a CRC32 of its rounded values: no seed, no dependence on row order.
+
+    >>> fold_ids(np.eye(4), 2).tolist() == fold_ids(np.eye(4)[::-1], 2).tolist()[::-1]
+    True
+    """
+    R = np.round(np.asarray(X, dtype=np.float64), 5)
+    return np.array([zlib.crc32(r.tobytes()) % n_folds for r in R], dtype=int)
+
+
+def resampling_stability(
+    X: np.ndarray, labels_by_size: dict[int, np.ndarray], n_folds: int = 10, selection: str = "eom"
+) -> dict[int, float]:
+    """How well the ward clusters survive leaving out data: mean ARI per ``min_cluster_size``.
+
+    For each of ``n_folds`` folds (:func:`fold_ids`) the hierarchy is rebuilt without the fold and
+    cut with the same size; its clusters are compared with ``labels_by_size[size]`` on the units
+    kept (unclustered units count as one more label).
 
     >>> rng = np.random.default_rng(0)
-    >>> X = np.vstack([rng.normal(c, 0.1, size=(20, 2)) for c in (0, 3, 6)])
-    >>> Clusterer().fit(X).n_clusters_
+    >>> X = np.vstack([rng.normal(c, 0.3, size=(20, 8)) for c in np.eye(8)[:3] * 3])
+    >>> resampling_stability(X, {7: np.repeat([0, 1, 2], 20)})
+    {7: 1.0}
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    folds = fold_ids(X, n_folds)
+    scores: dict[int, list[float]] = {mcs: [] for mcs in labels_by_size}
+    for f in range(n_folds):
+        keep = folds != f
+        if keep.sum() < 4 or keep.all():
+            continue
+        sub = ward_tree(clustering_space(X[keep]))
+        for mcs, full in labels_by_size.items():
+            sub_labels, _ = tree_labels(sub, mcs, selection)
+            scores[mcs].append(adjusted_rand_score(full[keep], sub_labels))
+    return {mcs: round(float(np.mean(v)), 4) if v else 0.0 for mcs, v in scores.items()}
+
+
+class Clusterer:
+    """Clusters with automatic ``min_cluster_size``; scikit-learn style.
+
+    After :meth:`fit`: ``labels_`` (-1 = not clustered), ``probabilities_`` (membership strength),
+    ``min_cluster_size_``, ``min_samples_`` (hdbscan only, else ``None``), ``n_clusters_``,
+    ``stability_`` (ward: resampling stability of the chosen size), ``validity_`` (hdbscan: its
+    relative validity), ``candidates_`` (one dict per size tried) and ``selection_`` (why).
+
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(c, 0.3, size=(20, 8)) for c in np.eye(8)[:3] * 3])
+    >>> cl = Clusterer().fit(X)
+    >>> cl.n_clusters_, cl.min_cluster_size_
+    (3, 7)
+    >>> flat = np.vstack([rng.normal(c, 0.1, size=(20, 2)) for c in (0, 3, 6)])
+    >>> Clusterer(method="hdbscan").fit(flat).n_clusters_
     3
+
+    The ward method works on directions (it centres and re-normalises, like cosine), so give it
+    embeddings, not plain 2-d coordinates. On the hierarchy, a small ``min_cluster_size`` can split
+    a tight group into parts; the resampling choice prefers sizes whose clusters survive.
     """
 
     def __init__(
         self,
         min_cluster_size: int | None = None,
         min_samples: int | None = None,
+        method: str = "ward",
         cluster_selection_method: str = "eom",
+        n_folds: int = 10,
     ) -> None:
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
+        self.method = method
         self.cluster_selection_method = cluster_selection_method
+        self.n_folds = n_folds
 
-    def _fit_one(self, X: np.ndarray, mcs: int) -> dict:
+    # ------------------------------------------------------------------ hdbscan
+    def _fit_hdbscan(self, X: np.ndarray, mcs: int) -> dict[str, Any]:
         import hdbscan
 
         ms = self.min_samples if self.min_samples is not None else max(1, min(mcs, 5))
@@ -103,31 +253,75 @@ class Clusterer:
             "_prob": model.probabilities_.astype(np.float32),
         }
 
+    # ------------------------------------------------------------------ ward
+    def _ward_runs(self, X: np.ndarray, sizes: list[int]) -> list[dict[str, Any]]:
+        Z = clustering_space(X)
+        tree = ward_tree(Z)
+        runs = []
+        for mcs in sizes:
+            labels, prob = tree_labels(tree, mcs, self.cluster_selection_method)
+            runs.append(
+                {
+                    "min_cluster_size": mcs,
+                    "min_samples": None,
+                    "n_clusters": int(labels.max()) + 1,
+                    "unclustered_share": round(float((labels < 0).mean()), 4),
+                    "_labels": labels,
+                    "_prob": prob,
+                }
+            )
+        if len(sizes) > 1:
+            scores = resampling_stability(
+                X,
+                {r["min_cluster_size"]: r["_labels"] for r in runs},
+                n_folds=self.n_folds,
+                selection=self.cluster_selection_method,
+            )
+            for r in runs:
+                r["stability"] = scores[r["min_cluster_size"]]
+                r["score"] = r["stability"]
+        return runs
+
     def fit(self, X: np.ndarray) -> Clusterer:
-        """Cluster the rows of ``X``."""
+        """Cluster the rows of ``X`` (embeddings for ward; any space for hdbscan)."""
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         X = np.asarray(X, dtype=np.float64)
         n = X.shape[0]
+        if n < 3:
+            raise ValueError(f"need at least 3 rows to cluster, got {n}")
         sizes = [self.min_cluster_size] if self.min_cluster_size else candidate_sizes(n)
-        sizes = [min(max(2, s), max(2, n // 2)) for s in sizes]
-        runs = [self._fit_one(X, s) for s in dict.fromkeys(sizes)]
+        sizes = list(dict.fromkeys(min(max(2, s), max(2, n // 2)) for s in sizes))
+        if self.method == "ward":
+            runs = self._ward_runs(X, sizes)
+        else:
+            runs = [self._fit_hdbscan(X, s) for s in sizes]
         multi = [r for r in runs if r["n_clusters"] >= 2]
         pool = multi or runs
-        best = max(pool, key=lambda r: (r["score"], -r["min_cluster_size"]))
+        best = max(pool, key=lambda r: (r.get("score", 0.0), -r["min_cluster_size"]))
         self.labels_ = _relabel_by_size(best["_labels"])
         self.probabilities_ = np.where(self.labels_ >= 0, best["_prob"], 0.0).astype(np.float32)
         self.min_cluster_size_ = best["min_cluster_size"]
         self.min_samples_ = best["min_samples"]
-        self.validity_ = best["validity"]
+        self.validity_ = best.get("validity")
+        self.stability_ = best.get("stability")
         self.n_clusters_ = best["n_clusters"]
         self.candidates_ = [{k: v for k, v in r.items() if not k.startswith("_")} for r in runs]
-        self.selection_ = (
-            "given"
-            if self.min_cluster_size
-            else "max relative validity x clustered share over "
-            f"min_cluster_size in {[r['min_cluster_size'] for r in runs]}"
-        )
+        tried = [r["min_cluster_size"] for r in runs]
+        if self.min_cluster_size:
+            self.selection_ = "given"
+        elif self.method == "ward":
+            self.selection_ = (
+                f"most stable under {self.n_folds}-fold resampling (mean ARI) over "
+                f"min_cluster_size in {tried}"
+            )
+        else:
+            self.selection_ = (
+                f"max relative validity x clustered share over min_cluster_size in {tried}"
+            )
         log.info(
-            "HDBSCAN: %d clusters, %.0f%% unclustered (min_cluster_size=%d)",
+            "%s: %d clusters, %.0f%% unclustered (min_cluster_size=%d)",
+            self.method,
             self.n_clusters_,
             100 * float((self.labels_ < 0).mean()),
             self.min_cluster_size_,
@@ -169,3 +363,59 @@ def assign_to_nearest(
         labels[row] = max(sorted(votes), key=lambda c: votes[c])
         mask[row] = True
     return labels, mask
+
+
+def cluster_embeddings(
+    X: np.ndarray,
+    *,
+    method: str = "ward",
+    min_cluster_size: int | None = None,
+    min_samples: int | None = None,
+    n_components: int = 5,
+    n_neighbors: int | None = None,
+    random_state: int = 0,
+) -> tuple[Clusterer, np.ndarray, dict[str, Any]]:
+    """Cluster one kind's embeddings the way :func:`wildproblems.map` does.
+
+    Returns ``(clusterer, space, chosen)``: the fitted :class:`Clusterer`, the space it clustered
+    (the embeddings, or their UMAP), and the provenance record of the values used and why.
+
+    ``method="ward"`` clusters the embeddings themselves (``random_state`` plays no part);
+    ``method="hdbscan"`` first reduces them with UMAP to ``n_components`` dimensions. ``chosen`` is
+    the provenance record: the values used and why.
+
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(c, 0.1, size=(15, 8)) for c in np.eye(8)[:3] * 3])
+    >>> cl, _, chosen = cluster_embeddings(X)
+    >>> cl.n_clusters_, chosen["method"]
+    (3, 'ward')
+    """
+    space = X
+    chosen: dict[str, Any] = {"method": method}
+    if method == "hdbscan":
+        from .reduce import Reducer
+
+        red = Reducer(
+            n_components=n_components,
+            n_neighbors=n_neighbors,
+            min_dist=0.0,
+            random_state=random_state,
+        )
+        space = red.fit_transform(X)
+        chosen["cluster_space"] = f"UMAP {n_components}-d, n_neighbors={red.n_neighbors_}"
+    else:
+        chosen["cluster_space"] = "centred, re-normalised embeddings; Ward hierarchy"
+    cl = Clusterer(min_cluster_size=min_cluster_size, min_samples=min_samples, method=method)
+    cl.fit(space)
+    chosen.update(
+        {
+            "min_cluster_size": cl.min_cluster_size_,
+            "min_samples": cl.min_samples_,
+            "n_clusters": cl.n_clusters_,
+            "stability": cl.stability_,
+            "validity": cl.validity_,
+            "selection": cl.selection_,
+            "candidates": cl.candidates_,
+        }
+    )
+    return cl, space, chosen

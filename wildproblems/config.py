@@ -36,6 +36,7 @@ class MapConfig:
     n_neighbors: int | None = None
     min_cluster_size: int | None = None
     min_samples: int | None = None
+    cluster_method: str = "ward"
     assign_outliers: bool = False
     n_keywords: int = 10
     n_quotes: int = 3
@@ -54,6 +55,10 @@ class MapConfig:
             raise ValueError(f"min_cluster_size must be at least 2, got {self.min_cluster_size}")
         if self.n_neighbors is not None and self.n_neighbors < 2:
             raise ValueError(f"n_neighbors must be at least 2, got {self.n_neighbors}")
+        if self.cluster_method not in ("ward", "hdbscan"):
+            raise ValueError(
+                f"cluster_method must be 'ward' or 'hdbscan', got {self.cluster_method!r}"
+            )
         if self.n_quotes < 1 or self.n_keywords < 1:
             raise ValueError("n_quotes and n_keywords must be at least 1")
 

@@ -255,6 +255,12 @@ def representative(
     return chosen
 
 
+def _surface_of(lemma: str, docs: list[list[Token]]) -> str:
+    """The most frequent word form of ``lemma`` in ``docs`` (ties: alphabetical)."""
+    forms = Counter(t.text for d in docs for t in d if t.lemma == lemma)
+    return sorted(forms.items(), key=lambda x: (-x[1], x[0]))[0][0] if forms else lemma
+
+
 class Labeler:
     """Labels clusters of one kind. Parameters stored untouched; work in :meth:`fit_transform`.
 
@@ -295,7 +301,11 @@ class Labeler:
             head, audit = headline(by_class[c], df_all, len(texts), self.language)
             keywords = [t for t, _ in kw[c][: self.n_keywords]]
             if not head:
-                head = keywords[0] if keywords else " ".join(texts[idx[0]].split()[:4])
+                head = (
+                    _surface_of(keywords[0], by_class[c])
+                    if keywords
+                    else " ".join(texts[idx[0]].split()[:4])
+                )
                 audit = f"no phrase shared by two units; top keyword of {keywords[:3]}"
             quotes = representative(embeddings, idx, texts, list(respondents), self.n_quotes)
             rows.append(

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .cluster import Clusterer, assign_to_nearest
+from .cluster import assign_to_nearest, cluster_embeddings
 from .config import MapConfig
 from .embed import Embedder, embed_texts, get_embedder
 from .errors import InputError
@@ -161,38 +161,30 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
             )
         X = emb[idx]
         with _timed(timings, "reduce"):
-            red = Reducer(
-                n_components=cfg.n_components,
-                n_neighbors=cfg.n_neighbors,
-                min_dist=0.0,
-                random_state=cfg.random_state,
-            )
-            Z = red.fit_transform(X)
             mp = Reducer(
                 n_components=2,
-                n_neighbors=red.n_neighbors_,
+                n_neighbors=cfg.n_neighbors,
                 min_dist=0.1,
                 random_state=cfg.random_state,
             )
             xy[idx] = mp.fit_transform(X)
         with _timed(timings, "cluster"):
-            cl = Clusterer(min_cluster_size=cfg.min_cluster_size, min_samples=cfg.min_samples).fit(
-                Z
+            cl, space, chosen[k] = cluster_embeddings(
+                X,
+                method=cfg.cluster_method,
+                min_cluster_size=cfg.min_cluster_size,
+                min_samples=cfg.min_samples,
+                n_components=cfg.n_components,
+                n_neighbors=cfg.n_neighbors,
+                random_state=cfg.random_state,
             )
             labels = cl.labels_
             if cfg.assign_outliers:
-                labels, mask = assign_to_nearest(Z, labels)
+                labels, mask = assign_to_nearest(space, labels)
                 assigned[idx] = mask
             cluster_col[idx] = labels
             membership[idx] = cl.probabilities_
-        chosen[k] = {
-            "n_neighbors": red.n_neighbors_,
-            "min_cluster_size": cl.min_cluster_size_,
-            "min_samples": cl.min_samples_,
-            "validity": cl.validity_,
-            "selection": cl.selection_,
-            "candidates": cl.candidates_,
-        }
+        chosen[k]["n_neighbors"] = mp.n_neighbors_
         with _timed(timings, "label"):
             lab = Labeler(
                 language=cfg.language, n_keywords=cfg.n_keywords, n_quotes=cfg.n_quotes

@@ -157,6 +157,18 @@ class WildMap:
 
         return plot_map(self, kind=kind, **kwargs)
 
+    def quality(self, seeds: tuple[int, ...] = (1, 2, 3, 4)) -> pd.DataFrame:
+        """Unsupervised diagnostics per kind (see :func:`wildproblems.quality.quality`)."""
+        from .quality import quality
+
+        return quality(self, seeds=seeds)
+
+    def agreement(self, labels: Any) -> dict[str, Any]:
+        """Agreement with hand-coded labels (see :func:`wildproblems.quality.agreement`)."""
+        from .quality import agreement
+
+        return agreement(self, labels)
+
     def to_csv(self, folder: str) -> list[str]:
         """Write ``units.csv`` and ``clusters.csv`` (spreadsheet-safe) to ``folder``."""
         from .export import write_tables

@@ -1,0 +1,86 @@
+"""The default (ward) clustering: seed-free, order-free, chosen by resampling stability."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from tests.conftest import blobs
+from wildproblems.cluster import (
+    Clusterer,
+    cluster_embeddings,
+    clustering_space,
+    fold_ids,
+    tree_labels,
+    ward_tree,
+)
+
+
+def test_ward_clusters_do_not_depend_on_seed_or_row_order():
+    X, y = blobs(n_per=12, centers=4, dim=24, seed=3)
+    rng = np.random.default_rng(0)
+    X = X + rng.normal(0, 2.0, size=X.shape).astype(np.float32)  # overlapping, not trivial
+    a, _, ca = cluster_embeddings(X, random_state=0)
+    b, _, cb = cluster_embeddings(X, random_state=99)
+    assert np.array_equal(a.labels_, b.labels_)
+    perm = rng.permutation(len(X))
+    c, _, _ = cluster_embeddings(X[perm], random_state=5)
+    assert adjusted_rand_score(a.labels_[perm], c.labels_) == pytest.approx(1.0)
+    assert ca["min_cluster_size"] == cb["min_cluster_size"]
+
+
+def test_min_cluster_size_chosen_by_stability_and_recorded():
+    X, y = blobs(n_per=15, centers=3, dim=16)
+    cl, _, chosen = cluster_embeddings(X)
+    assert adjusted_rand_score(y, cl.labels_) > 0.95
+    assert chosen["method"] == "ward"
+    assert "resampling" in chosen["selection"]
+    stabs = {c["min_cluster_size"]: c["stability"] for c in chosen["candidates"]}
+    assert len(stabs) >= 2
+    assert chosen["min_cluster_size"] == max(stabs, key=lambda s: (stabs[s], -s))
+    assert chosen["stability"] == stabs[chosen["min_cluster_size"]]
+
+
+def test_given_size_skips_resampling():
+    X, _ = blobs(n_per=15, centers=3, dim=16)
+    cl = Clusterer(min_cluster_size=6).fit(X)
+    assert cl.selection_ == "given" and cl.stability_ is None
+    assert (np.bincount(cl.labels_[cl.labels_ >= 0]) >= 6).all()
+
+
+def test_tree_labels_small_branches_fall_out_as_unclustered():
+    # two tight groups of 6 and one far-away pair: with min size 3 the pair is not a cluster
+    rng = np.random.default_rng(1)
+    X = np.vstack(
+        [rng.normal(0, 0.05, (6, 3)), rng.normal(5, 0.05, (6, 3)), [[20, 20, 20], [-20, 9, 9]]]
+    )
+    labels, strength = tree_labels(ward_tree(X), 3)
+    assert len(set(labels[:6])) == 1 and len(set(labels[6:12])) == 1
+    assert labels[0] != labels[6]
+    assert strength.shape == labels.shape
+
+
+def test_clustering_space_is_centred_and_unit_length():
+    X, _ = blobs(n_per=5, centers=2, dim=8)
+    Z = clustering_space(X + 10)
+    assert np.allclose(np.linalg.norm(Z, axis=1), 1.0)
+    assert np.allclose(Z, clustering_space(X + 3))
+
+
+def test_fold_ids_balanced_enough():
+    X, _ = blobs(n_per=50, centers=2, dim=8)
+    counts = np.bincount(fold_ids(X, 10), minlength=10)
+    assert counts.min() >= 3
+
+
+def test_connectivity_ward_for_large_corpora_gives_a_valid_tree():
+    X, y = blobs(n_per=30, centers=3, dim=8)
+    tree = ward_tree(X, exact_max=10)
+    assert tree.shape == (len(X) - 1, 4)
+    assert (np.diff(tree[:, 2]) >= 0).all()
+    labels, _ = tree_labels(tree, 10)
+    assert adjusted_rand_score(y, labels) > 0.9
+
+
+def test_unknown_method_is_a_clear_error():
+    with pytest.raises(ValueError, match="method must be one of"):
+        Clusterer(method="kmeans").fit(np.zeros((5, 2)))

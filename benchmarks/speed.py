@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -38,20 +39,35 @@ if str(ROOT) not in sys.path:
 
 
 def load_texts(n: int) -> list[str]:
-    """Up to ``n`` distinct Danish sentences from the bundled corpora (largest first)."""
+    """``n`` distinct Danish texts from the bundled corpora: every distinct sentence and quote
+    first; if that is not enough, clauses of the longer sentences (split at commas and
+    semicolons, 5+ words each) fill up. :func:`text_origin` says how many of each were used."""
     import wildproblems as wp
 
-    names = [c for c in ("foertidspension_2012_sentences", "foertidspension_2012_statements",
-                         "foertidspension_2012", "faellesskab_2025", "digital_velfaerd_2026")
-             if c in wp.corpora.list()]
-    texts: list[str] = []
-    for name in names:
-        for t in wp.corpora.load(name)["text"]:
-            if t not in texts:
-                texts.append(t)
+    sentences: list[str] = []
+    for name in wp.corpora.list():
+        frame = wp.corpora.load(name)
+        column = "definition" if name.endswith("typology") else "text"
+        for t in frame[column]:
+            if t and t not in sentences:
+                sentences.append(t)
+    texts = sentences[:n]
+    seen = set(texts)
+    for t in sentences:
+        if len(texts) >= n:
+            break
+        for clause in re.split(r"[,;]\s+", t):
+            clause = clause.strip()
+            if len(clause.split()) >= 5 and clause not in seen:
+                texts.append(clause)
+                seen.add(clause)
             if len(texts) >= n:
-                return texts
+                break
+    _ORIGIN.update(sentences=min(n, len(sentences)), clauses=len(texts) - min(n, len(sentences)))
     return texts
+
+
+_ORIGIN: dict[str, int] = {}
 
 
 def _peak_mb() -> float:
@@ -64,7 +80,8 @@ def child_wildproblems(n: int, cache_dir: str, runs: str) -> dict:
 
     t_import = time.perf_counter() - t0
     texts = load_texts(n)
-    out = {"n_texts": len(texts), "import_s": round(t_import, 2), "runs": []}
+    out = {"n_texts": len(texts), "origin": dict(_ORIGIN), "import_s": round(t_import, 2),
+           "runs": []}
     for run in runs.split(","):
         use_cache = run != "nocache"
         t = time.perf_counter()
@@ -90,17 +107,15 @@ def child_bertopic(n: int, cache_dir: str, repeats: int) -> dict:
     emb, _ = embed_texts(texts, get_embedder(), cache_dir=cache_dir, progress=False)
     t0 = time.perf_counter()
     from bertopic import BERTopic
-    from hdbscan import HDBSCAN
-    from umap import UMAP
 
     t_import = time.perf_counter() - t0
     res = {"n_texts": len(texts), "import_s": round(t_import, 2), "runs": []}
     for r in range(repeats):
-        umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
-                          random_state=42)
-        hdb = HDBSCAN(min_cluster_size=10, metric="euclidean", cluster_selection_method="eom",
-                      prediction_data=True)
-        model = BERTopic(umap_model=umap_model, hdbscan_model=hdb, language="multilingual")
+        # BERTopic's own defaults: UMAP(n_neighbors=15, n_components=5, min_dist=0.0,
+        # metric="cosine", low_memory=False) without a seed (so numba runs it on all cores) and
+        # HDBSCAN(min_cluster_size=10, metric="euclidean", cluster_selection_method="eom",
+        # prediction_data=True)
+        model = BERTopic(language="multilingual")
         t = time.perf_counter()
         topics, _ = model.fit_transform(texts, embeddings=np.asarray(emb))
         wall = time.perf_counter() - t
@@ -159,7 +174,9 @@ def main() -> None:
             ("warm process, cached embeddings", first["runs"][2]),
             ("cold process, cached embeddings", second["runs"][0])]
     stages = ["ingest", "segment", "embed", "reduce", "cluster", "label", "total"]
-    print(f"texts: {first['n_texts']}; import wildproblems: {first['import_s']} s")
+    print(f"texts: {first['n_texts']} ({first['origin']['sentences']} sentences and quotes, "
+          f"{first['origin']['clauses']} clauses of longer sentences); "
+          f"import wildproblems: {first['import_s']} s")
     print(f"{'situation':36s}" + "".join(f"{s:>9s}" for s in stages) + f"{'wall':>9s}")
     for name, r in rows:
         print(f"{name:36s}" + "".join(f"{r['stages'].get(s, 0):9.2f}" for s in stages)
@@ -172,8 +189,8 @@ def main() -> None:
     print("label check:", json.dumps(_check_labels(last["labels"]), ensure_ascii=False))
     if not args.no_bertopic:
         bt = _run_child(["--child", "bertopic", *base])
-        print("\nBERTopic fit_transform (same texts, same embeddings, UMAP n_neighbors=15 "
-              "n_components=5 min_dist=0 cosine, HDBSCAN min_cluster_size=10 eom):")
+        print("\nBERTopic fit_transform (same texts, same embeddings, its default UMAP "
+              "n_neighbors=15 n_components=5 min_dist=0 cosine, HDBSCAN min_cluster_size=10 eom):")
         for r in bt["runs"]:
             print(f"  {r['run']:5s} {r['wall_s']:8.2f} s  topics {r['topics']}, "
                   f"outliers {r['outliers']}")

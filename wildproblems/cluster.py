@@ -40,20 +40,33 @@ log = logging.getLogger(__name__)
 #: Largest number of units clustered with the exact Ward hierarchy (memory grows as n**2); above
 #: it Ward runs on a 15-nearest-neighbour graph.
 EXACT_WARD_MAX = 10_000
+#: Largest number of units for which resampling reuses one distance matrix (n**2 floats).
+REUSE_DISTANCES_MAX = 6_000
 #: Clustering methods of :class:`Clusterer`.
 METHODS = ("ward", "hdbscan")
 
 
 def candidate_sizes(n: int) -> list[int]:
-    """Minimum cluster sizes tried for ``n`` units (geometric grid, at least 3 units per cluster).
+    """Minimum cluster sizes tried for ``n`` units: a geometric grid (x1.5).
+
+    Small corpora start at 3 units per cluster. From 200 units the grid starts at 1 % of the
+    units (at least 5), so a map of thousands of answers is read in tens of clusters, as INVI's
+    (26 cause clusters for 1,374 causes), not in hundreds of near-duplicate pairs: finer
+    partitions always look more stable under resampling, so the stability rule alone would pick
+    them. The grid ends near ``n ** 0.6`` (at most a sixth of the units).
 
     >>> candidate_sizes(30)
     [3, 4]
+    >>> candidate_sizes(764)
+    [8, 12, 18, 27, 40]
     >>> candidate_sizes(2500)
-    [5, 8, 11, 17, 25, 38, 57]
+    [25, 38, 56, 84]
     """
-    lo = 3 if n < 200 else 5
-    hi = max(lo, min(n // 6, int(round(n**0.55))) if n >= 200 else n // 6)
+    if n < 200:
+        lo, hi = 3, max(3, n // 6)
+    else:
+        lo = max(5, int(round(n / 100)))
+        hi = max(int(lo * 2.25), min(n // 6, int(round(n**0.6))))
     sizes: list[int] = []
     v = float(lo)
     while v <= hi + 1e-9:
@@ -91,17 +104,20 @@ def clustering_space(X: np.ndarray) -> np.ndarray:
     return Xc / np.where(norms == 0, 1.0, norms)
 
 
-def ward_tree(Z: np.ndarray, exact_max: int = EXACT_WARD_MAX) -> np.ndarray:
+def ward_tree(
+    Z: np.ndarray, exact_max: int = EXACT_WARD_MAX, distances: np.ndarray | None = None
+) -> np.ndarray:
     """Ward linkage of the rows of ``Z`` in SciPy's format (n-1 rows: a, b, height, size).
 
     Up to ``exact_max`` rows the exact hierarchy; above it sklearn's Ward restricted to a
-    15-nearest-neighbour graph (memory linear in n), with heights made monotone.
+    15-nearest-neighbour graph (memory linear in n), with heights made monotone. ``distances``
+    may pass the condensed Euclidean distances of ``Z`` when they are already known.
     """
     n = Z.shape[0]
     if n <= exact_max:
-        from scipy.cluster.hierarchy import ward
+        from scipy.cluster.hierarchy import linkage, ward
 
-        return ward(Z)
+        return ward(Z) if distances is None else linkage(distances, method="ward")
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.neighbors import kneighbors_graph
 
@@ -143,6 +159,28 @@ def tree_labels(
     return labels, prob
 
 
+def euclidean_square(Z: np.ndarray) -> np.ndarray:
+    """Square matrix of Euclidean distances between the rows of ``Z`` (one matrix product, much
+    faster than ``pdist`` for embeddings; the diagonal is exactly 0).
+
+    >>> euclidean_square(np.array([[0.0, 0.0], [3.0, 4.0]])).tolist()
+    [[0.0, 5.0], [5.0, 0.0]]
+    """
+    Z = np.asarray(Z, dtype=np.float64)
+    sq = np.einsum("ij,ij->i", Z, Z)
+    D2 = sq[:, None] + sq[None, :] - 2.0 * (Z @ Z.T)
+    np.maximum(D2, 0.0, out=D2)
+    np.fill_diagonal(D2, 0.0)
+    D = np.sqrt(D2, out=D2)
+    return (D + D.T) / 2.0  # exactly symmetric
+
+
+def default_folds(n: int) -> int:
+    """Folds for the resampling stability: 10 below 1,000 units, 5 from there (each fold then
+    still leaves out 200+ units, and the cost grows with n**2 per fold)."""
+    return 10 if n < 1000 else 5
+
+
 def fold_ids(X: np.ndarray, n_folds: int) -> np.ndarray:
     """Fold of each row, from a CRC32 of its rounded values: no seed, no dependence on row order.
 
@@ -154,7 +192,10 @@ def fold_ids(X: np.ndarray, n_folds: int) -> np.ndarray:
 
 
 def resampling_stability(
-    X: np.ndarray, labels_by_size: dict[int, np.ndarray], n_folds: int = 10, selection: str = "eom"
+    X: np.ndarray,
+    labels_by_size: dict[int, np.ndarray],
+    n_folds: int | None = None,
+    selection: str = "eom",
 ) -> dict[int, float]:
     """How well the ward clusters survive leaving out data: mean ARI per ``min_cluster_size``.
 
@@ -167,15 +208,29 @@ def resampling_stability(
     >>> resampling_stability(X, {7: np.repeat([0, 1, 2], 20)})
     {7: 1.0}
     """
+    from scipy.spatial.distance import squareform
     from sklearn.metrics import adjusted_rand_score
 
+    n_folds = n_folds or default_folds(X.shape[0])
     folds = fold_ids(X, n_folds)
     scores: dict[int, list[float]] = {mcs: [] for mcs in labels_by_size}
+    # Up to REUSE_DISTANCES_MAX units the distances of the whole set are computed once and each
+    # fold's hierarchy is built from its part of them (the space is centred on all units rather
+    # than on the fold's, which moves the centre by ~1/n_folds of the spread); above it each
+    # fold is embedded and linked on its own.
+    square = None
+    if X.shape[0] <= REUSE_DISTANCES_MAX:
+        square = euclidean_square(clustering_space(X))
     for f in range(n_folds):
         keep = folds != f
         if keep.sum() < 4 or keep.all():
             continue
-        sub = ward_tree(clustering_space(X[keep]))
+        if square is not None:
+            idx = np.flatnonzero(keep)
+            part = squareform(square[np.ix_(idx, idx)], checks=False)
+            sub = ward_tree(X[keep], distances=part)
+        else:
+            sub = ward_tree(clustering_space(X[keep]))
         for mcs, full in labels_by_size.items():
             sub_labels, _ = tree_labels(sub, mcs, selection)
             scores[mcs].append(adjusted_rand_score(full[keep], sub_labels))
@@ -210,7 +265,7 @@ class Clusterer:
         min_samples: int | None = None,
         method: str = "ward",
         cluster_selection_method: str = "eom",
-        n_folds: int = 10,
+        n_folds: int | None = None,
     ) -> None:
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
@@ -255,8 +310,13 @@ class Clusterer:
 
     # ------------------------------------------------------------------ ward
     def _ward_runs(self, X: np.ndarray, sizes: list[int]) -> list[dict[str, Any]]:
+        from scipy.spatial.distance import squareform
+
         Z = clustering_space(X)
-        tree = ward_tree(Z)
+        exact = Z.shape[0] <= EXACT_WARD_MAX
+        tree = ward_tree(
+            Z, distances=squareform(euclidean_square(Z), checks=False) if exact else None
+        )
         runs = []
         for mcs in sizes:
             labels, prob = tree_labels(tree, mcs, self.cluster_selection_method)
@@ -312,7 +372,8 @@ class Clusterer:
             self.selection_ = "given"
         elif self.method == "ward":
             self.selection_ = (
-                f"most stable under {self.n_folds}-fold resampling (mean ARI) over "
+                f"most stable under {self.n_folds or default_folds(n)}-fold resampling "
+                "(mean ARI) over "
                 f"min_cluster_size in {tried}"
             )
         else:

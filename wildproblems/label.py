@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,13 +54,26 @@ EXTRA_STOP_WORDS: dict[str, set[str]] = {
 UNCLUSTERED_LABEL = {"da": "(ikke klynget)", "en": "(unclustered)"}
 
 
-@lru_cache(maxsize=4)
-def get_nlp(language: str):
+_NLP: dict[str, Any] = {}
+_NLP_LOCK = threading.Lock()
+
+
+def get_nlp(language: str) -> Any:
     """A blank spaCy pipeline with the lookup lemmatiser for ``language`` (``"da"`` or ``"en"``).
+
+    Loaded once per process; thread-safe, so :func:`wildproblems.map` can start loading it in the
+    background while the embedder works.
 
     >>> [t.lemma_ for t in get_nlp("da")("borgere")]
     ['borger']
     """
+    with _NLP_LOCK:
+        if language not in _NLP:
+            _NLP[language] = _load_nlp(language)
+        return _NLP[language]
+
+
+def _load_nlp(language: str) -> Any:
     import spacy
 
     nlp = spacy.blank(language)

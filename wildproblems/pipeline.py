@@ -62,6 +62,23 @@ def _timed(timings: dict[str, float], stage: str):
     timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - t0, 4)
 
 
+def _warm_up_labeller(language: str) -> None:
+    """Load spaCy's tables for ``language`` in a background thread while the embedder and UMAP
+    work (seconds in a new process); the labeller then finds them ready. Errors surface later,
+    in the labelling stage itself."""
+    import threading
+
+    from .label import get_nlp
+
+    def load() -> None:
+        try:
+            get_nlp(language)
+        except Exception:  # noqa: BLE001 - reported when the labeller loads it for real
+            log.debug("background load of the %r pipeline failed", language, exc_info=True)
+
+    threading.Thread(target=load, name="wildproblems-nlp", daemon=True).start()
+
+
 def map(  # noqa: A001 - the library's verb; shadows the builtin inside this module only
     data: InputData,
     text: str = "text",
@@ -94,6 +111,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
 
+    _warm_up_labeller(cfg.language)
     with _timed(timings, "ingest"):
         ing = ingest(data, text=text, respondent=respondent, kind=kind, id=id, metadata=metadata)
     with _timed(timings, "segment"):

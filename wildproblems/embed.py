@@ -24,7 +24,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from tqdm.auto import tqdm
 
-from .config import DEFAULT_EMBEDDER
+from .config import DEFAULT_EMBEDDER, MapConfig
 
 log = logging.getLogger(__name__)
 
@@ -360,3 +360,49 @@ def embed_texts(
     mat = mat / np.where(norms == 0, 1.0, norms)
     pos = {t: i for i, t in enumerate(uniq)}
     return mat[[pos[t] for t in texts]], stats
+
+
+def embed_units(
+    texts: Sequence[str],
+    cfg: MapConfig,
+    embedder: Embedder | str | None = None,
+    embeddings: np.ndarray | None = None,
+    n_answers: int | None = None,
+) -> tuple[np.ndarray, Embedder | str | None, str, dict[str, int]]:
+    """Embed the units of a map as ``cfg`` says; returns ``(matrix, embedder, model_id, stats)``.
+
+    ``embedder`` overrides ``cfg.embedder`` (a name, or an object with ``model_id`` and
+    ``encode``); ``embeddings`` passes precomputed vectors, one row per unit (checked and
+    L2-normalised; their id is ``"precomputed"`` and the returned embedder is ``embedder``, which
+    a model spec needs to embed its anchors).
+    """
+    from .errors import InputError
+
+    if embeddings is not None:
+        emb = np.asarray(embeddings, dtype=np.float32)
+        if emb.ndim != 2 or emb.shape[0] != len(texts):
+            answers = f" ({n_answers} answers)" if n_answers is not None else ""
+            raise InputError(
+                f"embeddings has shape {emb.shape} but there are {len(texts)} units{answers}; "
+                "pass one row per unit, or segment=False for one row per answer"
+            )
+        if not np.isfinite(emb).all():
+            bad = np.where(~np.isfinite(emb).all(axis=1))[0]
+            raise InputError(f"embeddings contain NaN or inf in rows {bad[:5].tolist()}")
+        norms = np.linalg.norm(emb, axis=1, keepdims=True)
+        stats = {"texts": len(texts), "unique": len(texts), "cached": 0, "computed": 0}
+        return emb / np.where(norms == 0, 1.0, norms), embedder, "precomputed", stats
+    model = (
+        embedder
+        if embedder is not None and not isinstance(embedder, str)
+        else get_embedder(cfg.embedder, prefix=cfg.prefix, batch_size=cfg.batch_size)
+    )
+    emb, stats = embed_texts(
+        texts,
+        model,
+        cache_dir=cfg.cache_dir,
+        use_cache=cfg.cache,
+        batch_size=cfg.batch_size,
+        progress=cfg.progress,
+    )
+    return emb, model, model.model_id, stats

@@ -30,6 +30,12 @@ UNIT_COLUMNS = {
     "y": "map y coordinate (2-d UMAP, per kind)",
 }
 
+#: The columns ``WildMap.units`` starts with (input columns and extra stage columns follow).
+UNIT_FRONT = [
+    "unit_id", "answer_id", "respondent", "kind", "text", "cluster", "label", "cluster_key",
+    "membership", "assigned", "x", "y",
+]
+
 #: Documented columns of ``WildMap.clusters``.
 CLUSTER_COLUMNS = {
     "kind": "cause / solution / other / all",

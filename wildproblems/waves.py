@@ -47,10 +47,9 @@ import pandas as pd
 from .cluster import Clusterer
 from .embed import Embedder, embed_texts, get_embedder
 from .errors import InputError
-from .ingest import InputData, _as_frame, ingest
+from .ingest import InputData, _as_frame
 from .label import UNCLUSTERED_LABEL, Labeler, representative
 from .result import WildMap
-from .segment import segment as segment_answers
 
 log = logging.getLogger(__name__)
 
@@ -460,7 +459,7 @@ def assign(
     >>> w2 = assign(m, "svar-2026.csv", wave="2026")  # doctest: +SKIP
     >>> w2.clusters.loc[w2.clusters["emerging"], ["cluster_key", "label", "size"]]  # doctest: +SKIP
     """
-    from .pipeline import package_versions
+    from .pipeline import package_versions, prepare_units
 
     t0 = time.perf_counter()
     cfg = m.config
@@ -485,13 +484,9 @@ def assign(
     if id is None and cols.get("id") in frame.columns:
         id = cols["id"]  # noqa: A001
 
-    ing = ingest(frame, text=text, respondent=respondent, kind=kind, id=id, metadata=metadata)
-    units, seg_dropped = segment_answers(ing.answers, enabled=cfg.segment)
-    dropped = pd.concat(
-        [d for d in (ing.dropped, seg_dropped) if len(d)] or [ing.dropped], ignore_index=True
+    ing, units, dropped = prepare_units(
+        frame, text, respondent, kind, id, metadata, cfg.segment
     )
-    if len(units) == 0:
-        raise InputError(f"no units of text left after segmentation of column {text!r}")
     classify = _kinds_were_classified(m) and kind is None and "all" in set(units["kind"])
     if not classify and ("all" in set(units["kind"])) != ("all" in set(m.units["kind"])):
         raise InputError(

@@ -43,6 +43,7 @@ LABELLED = {
     "faellesskab_2025": "theme",
     "foertidspension_2012": "theme",
     "digital_velfaerd_2026": "theme",
+    "foertidspension_2012_sentences": "theme",
     "foertidspension_2012_statements": "theme",
 }
 

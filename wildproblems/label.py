@@ -29,27 +29,169 @@ log = logging.getLogger(__name__)
 EXTRA_STOP_WORDS: dict[str, set[str]] = {
     "da": {
         # abbreviations and fillers of written answers
-        "fx", "bl.a", "bla", "osv", "mv", "mm", "ift", "pga", "dvs", "evt", "ca", "mv.", "etc",
+        "fx",
+        "bl.a",
+        "bla",
+        "osv",
+        "mv",
+        "mm",
+        "ift",
+        "pga",
+        "dvs",
+        "evt",
+        "ca",
+        "mv.",
+        "etc",
         # quantity and degree words
-        "mere", "flere", "meget", "mange", "stor", "større", "hel", "hele", "både", "lidt", "nok",
-        "rigtig", "rigtigt", "virkelig", "faktisk", "stadig", "bare", "lige", "ligesom", "sådan",
-        "godt", "god", "gode", "nogen", "noget", "nogle", "ikke", "altså", "jo", "samt", "ting",
+        "mere",
+        "flere",
+        "meget",
+        "mange",
+        "stor",
+        "større",
+        "hel",
+        "hele",
+        "både",
+        "lidt",
+        "nok",
+        "rigtig",
+        "rigtigt",
+        "virkelig",
+        "faktisk",
+        "stadig",
+        "bare",
+        "lige",
+        "ligesom",
+        "sådan",
+        "godt",
+        "god",
+        "gode",
+        "nogen",
+        "noget",
+        "nogle",
+        "ikke",
+        "altså",
+        "jo",
+        "samt",
+        "ting",
         # spoken language (interview quotes)
-        "ja", "jamen", "nej", "nå", "øh", "åh", "okay", "ok", "vel", "hva", "dét", "sgu", "da",
+        "ja",
+        "jamen",
+        "nej",
+        "nå",
+        "øh",
+        "åh",
+        "okay",
+        "ok",
+        "vel",
+        "hva",
+        "dét",
+        "sgu",
+        "da",
         # number words
-        "en", "et", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "første",
-        "anden", "andet", "tredje",
+        "en",
+        "et",
+        "to",
+        "tre",
+        "fire",
+        "fem",
+        "seks",
+        "syv",
+        "otte",
+        "ni",
+        "ti",
+        "første",
+        "anden",
+        "andet",
+        "tredje",
         # very general verbs (lemmas)
-        "gøre", "få", "får", "blive", "være", "have", "kunne", "skulle", "ville", "burde", "måtte",
-        "tage", "give", "komme", "sige", "se", "gå", "stå", "ligge", "sætte", "holde", "finde",
-        "begynde", "ske", "hedde", "tænke", "tro", "synes", "mene", "mener", "vide", "prøve",
-        "bruge", "sidde", "kalde", "lave", "spørge", "svare", "snakke", "tale", "tror",
+        "gøre",
+        "få",
+        "får",
+        "blive",
+        "være",
+        "have",
+        "kunne",
+        "skulle",
+        "ville",
+        "burde",
+        "måtte",
+        "tage",
+        "give",
+        "komme",
+        "sige",
+        "se",
+        "gå",
+        "stå",
+        "ligge",
+        "sætte",
+        "holde",
+        "finde",
+        "begynde",
+        "ske",
+        "hedde",
+        "tænke",
+        "tro",
+        "synes",
+        "mene",
+        "mener",
+        "vide",
+        "prøve",
+        "bruge",
+        "sidde",
+        "kalde",
+        "lave",
+        "spørge",
+        "svare",
+        "snakke",
+        "tale",
+        "tror",
         # general time words
-        "gang", "dag", "år", "tid", "nu", "så", "dengang", "altid", "aldrig", "igen",
+        "gang",
+        "dag",
+        "år",
+        "tid",
+        "nu",
+        "så",
+        "dengang",
+        "altid",
+        "aldrig",
+        "igen",
     },
-    "en": {"eg", "etc", "ie", "also", "make", "get", "lot", "lots", "thing", "things", "really",
-           "need", "needs", "more", "less", "much", "many", "good", "better", "way", "ways",
-           "yeah", "yes", "well", "okay", "one", "two", "three", "go", "say", "see", "know"},
+    "en": {
+        "eg",
+        "etc",
+        "ie",
+        "also",
+        "make",
+        "get",
+        "lot",
+        "lots",
+        "thing",
+        "things",
+        "really",
+        "need",
+        "needs",
+        "more",
+        "less",
+        "much",
+        "many",
+        "good",
+        "better",
+        "way",
+        "ways",
+        "yeah",
+        "yes",
+        "well",
+        "okay",
+        "one",
+        "two",
+        "three",
+        "go",
+        "say",
+        "see",
+        "know",
+    },
 }
 UNCLUSTERED_LABEL = {"da": "(ikke klynget)", "en": "(unclustered)"}
 
@@ -144,8 +286,9 @@ def tokenize(texts: Sequence[str], language: str = "da") -> list[list[Token]]:
     return out
 
 
-def ctfidf(docs_by_class: dict[int, list[list[Token]]],
-           language: str | None = None) -> dict[int, list[tuple[str, float]]]:
+def ctfidf(
+    docs_by_class: dict[int, list[list[Token]]], language: str | None = None
+) -> dict[int, list[tuple[str, float]]]:
     """Class-based TF-IDF over content lemmas: ``tf(t,c) * log(1 + A / f(t))``.
 
     ``A`` is the average number of content lemmas per class and ``f(t)`` the frequency of ``t``
@@ -164,8 +307,15 @@ def ctfidf(docs_by_class: dict[int, list[list[Token]]],
     out = {}
     for c, cnt in counts.items():
         n = max(1, sum(cnt.values()))
-        w = [(t, (k / n) * math.log(1 + avg / total[t])
-              * (informativeness(t, language) if language else 1.0)) for t, k in cnt.items()]
+        w = [
+            (
+                t,
+                (k / n)
+                * math.log(1 + avg / total[t])
+                * (informativeness(t, language) if language else 1.0),
+            )
+            for t, k in cnt.items()
+        ]
         out[c] = sorted(w, key=lambda x: (-x[1], x[0]))
     return out
 
@@ -192,16 +342,19 @@ def _phrases(doc: list[Token], max_len: int = 4):
                 )
 
 
-def headline(
+def headline_candidates(
     docs_in: list[list[Token]],
     docs_all_df: Counter,
     n_all: int,
     language: str = "da",
-) -> tuple[str, str]:
-    """Choose a cluster headline: the phrase with the best coverage x specificity x length score.
+) -> list[tuple[str, tuple[str, ...], str]]:
+    """Ranked headline candidates of a cluster: ``(surface, lemma_key, audit)``, best first.
 
-    ``docs_all_df`` counts in how many units (of the whole kind) each phrase occurs. Returns
-    ``(headline, audit)``.
+    Score = coverage**0.7 x specificity x informativeness x length bonus, where coverage is the
+    share of the cluster's units using the phrase, specificity ``log(1 + n_all / df)`` over the
+    whole kind (``docs_all_df`` counts in how many units each phrase occurs), informativeness
+    the mean :func:`informativeness` of its content words, and each extra content word adds 35 %.
+    Only phrases used by at least two units (or the single unit) qualify.
     """
     n_c = len(docs_in)
     df_c: Counter = Counter()
@@ -216,7 +369,7 @@ def headline(
                 seen.add(key)
                 df_c[key] += 1
     need = min(2, n_c)
-    best = None
+    scored = []
     for key, a in df_c.items():
         if a < need:
             continue
@@ -224,19 +377,44 @@ def headline(
         spec = math.log(1 + n_all / docs_all_df[key])
         words = content_of[key]
         info = sum(informativeness(w, language) for w in words) / len(words)
-        score = (cov**0.7) * spec * info * (1 + 0.35 * (len(words) - 1))
-        cand = (score, a, -len(key), key)
-        if best is None or cand[:2] > best[:2] or (cand[:2] == best[:2] and key < best[3]):
-            best = cand
-    if best is None:
-        return "", "no phrase occurs in two units"
-    score, a, _, key = best
-    surf = sorted(surfaces[key].items(), key=lambda x: (-x[1], x[0]))[0][0]
-    audit = (
-        f"phrase {surf!r} in {a}/{n_c} units of the cluster and "
-        f"{docs_all_df[key]}/{n_all} of all; score {score:.3f}"
+        scored.append(((cov**0.7) * spec * info * (1 + 0.35 * (len(words) - 1)), a, key))
+    scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
+    out = []
+    for score, a, key in scored:
+        surf = sorted(surfaces[key].items(), key=lambda x: (-x[1], x[0]))[0][0]
+        audit = (
+            f"phrase {surf!r} in {a}/{n_c} units of the cluster and "
+            f"{docs_all_df[key]}/{n_all} of all; score {score:.3f}"
+        )
+        out.append((surf, key, audit))
+    return out
+
+
+def headline(
+    docs_in: list[list[Token]],
+    docs_all_df: Counter,
+    n_all: int,
+    language: str = "da",
+    taken: set | None = None,
+) -> tuple[str, str]:
+    """The best headline phrase of a cluster that no other cluster of the kind has taken yet.
+
+    ``taken`` holds the lemma keys and lower-cased surfaces of headlines already given (it is
+    updated). Returns ``(headline, audit)``; ``("", reason)`` when no phrase qualifies.
+    """
+    taken = set() if taken is None else taken
+    cands = headline_candidates(docs_in, docs_all_df, n_all, language)
+    for rank, (surf, key, audit) in enumerate(cands):
+        if key in taken or surf.lower() in taken:
+            continue
+        taken.update({key, surf.lower()})
+        if rank:
+            audit += f" (rank {rank + 1}: better phrases head larger clusters)"
+        return surf, audit
+    return (
+        "",
+        "no phrase occurs in two units" if not cands else "every phrase heads a larger cluster",
     )
-    return surf, audit
 
 
 def representative(
@@ -276,6 +454,24 @@ def _surface_of(lemma: str, docs: list[list[Token]]) -> str:
     return sorted(forms.items(), key=lambda x: (-x[1], x[0]))[0][0] if forms else lemma
 
 
+def _fallback_headline(
+    keywords: list[str], docs: list[list[Token]], first_text: str, taken: set, why: str
+) -> tuple[str, str]:
+    """Headline when no phrase qualifies: the best keyword (as written) not used by a larger
+    cluster; else the first keyword numbered, e.g. "Ventetider (2)"."""
+    for kw in keywords:
+        surf = _surface_of(kw, docs)
+        if surf.lower() not in taken:
+            taken.add(surf.lower())
+            return surf, f"{why}; top keyword not used by a larger cluster: {kw!r}"
+    base = _surface_of(keywords[0], docs) if keywords else " ".join(first_text.split()[:4])
+    n = 2
+    while f"{base} ({n})".lower() in taken:
+        n += 1
+    taken.add(f"{base} ({n})".lower())
+    return f"{base} ({n})", f"{why}; every keyword heads a larger cluster, numbered"
+
+
 class Labeler:
     """Labels clusters of one kind. Parameters stored untouched; work in :meth:`fit_transform`.
 
@@ -311,17 +507,13 @@ class Labeler:
         by_class = {c: [toks[i] for i in np.where(labels == c)[0]] for c in ids}
         kw = ctfidf(by_class, self.language)
         rows = []
+        taken: set = set()  # clusters come largest first, so the largest keeps a shared phrase
         for c in ids:
             idx = np.where(labels == c)[0]
-            head, audit = headline(by_class[c], df_all, len(texts), self.language)
+            head, audit = headline(by_class[c], df_all, len(texts), self.language, taken)
             keywords = [t for t, _ in kw[c][: self.n_keywords]]
             if not head:
-                head = (
-                    _surface_of(keywords[0], by_class[c])
-                    if keywords
-                    else " ".join(texts[idx[0]].split()[:4])
-                )
-                audit = f"no phrase shared by two units; top keyword of {keywords[:3]}"
+                head, audit = _fallback_headline(keywords, by_class[c], texts[idx[0]], taken, audit)
             quotes = representative(embeddings, idx, texts, list(respondents), self.n_quotes)
             rows.append(
                 {

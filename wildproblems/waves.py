@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from .cluster import Clusterer
-from .embed import Embedder, embed_texts, get_embedder
+from .embed import Embedder, embed_units, get_embedder
 from .errors import InputError
 from .ingest import InputData, _as_frame
 from .label import UNCLUSTERED_LABEL, Labeler, representative
@@ -367,25 +367,13 @@ def _embed_wave(
     embeddings: np.ndarray | None,
     progress: bool,
 ) -> tuple[np.ndarray, dict[str, int]]:
-    cfg = m.config
-    if model is None:
-        emb = np.asarray(embeddings, dtype=np.float32)
-        if emb.ndim != 2 or emb.shape[0] != len(texts):
-            raise InputError(
-                f"embeddings has shape {emb.shape} but the wave has {len(texts)} units"
-            )
-        norms = np.linalg.norm(emb, axis=1, keepdims=True)
-        emb = emb / np.where(norms == 0, 1.0, norms)
-        stats = {"texts": len(texts), "unique": len(texts), "cached": 0, "computed": 0}
-    else:
-        emb, stats = embed_texts(
-            texts,
-            model,
-            cache_dir=cfg.cache_dir,
-            use_cache=cfg.cache,
-            batch_size=cfg.batch_size,
-            progress=progress,
-        )
+    """Embed a wave with the map's settings (or check and normalise precomputed vectors)."""
+    emb, _, _, stats = embed_units(
+        texts,
+        m.config.replace(progress=progress),
+        model,
+        embeddings if model is None else None,
+    )
     if emb.shape[1] != m.embeddings.shape[1]:
         raise InputError(
             f"the wave's embeddings have {emb.shape[1]} dimensions, the map's "

@@ -98,10 +98,10 @@ def clustering_space(X: np.ndarray) -> np.ndarray:
     >>> np.round(Z, 3).tolist()
     [[0.707, -0.707, 0.0], [-0.707, 0.707, 0.0]]
     """
+    from .embed import l2_normalise
+
     X = np.asarray(X, dtype=np.float64)
-    Xc = X - X.mean(axis=0)
-    norms = np.linalg.norm(Xc, axis=1, keepdims=True)
-    return Xc / np.where(norms == 0, 1.0, norms)
+    return l2_normalise(X - X.mean(axis=0))
 
 
 def ward_tree(
@@ -204,8 +204,12 @@ def resampling_stability(
     n_folds: int | None = None,
     selection: str = "eom",
     progress: bool = False,
+    square: np.ndarray | None = None,
 ) -> dict[int, float]:
     """How well the ward clusters survive leaving out data: mean ARI per ``min_cluster_size``.
+
+    ``square`` may pass :func:`euclidean_square` of ``clustering_space(X)`` when the caller has
+    it already (it is computed here otherwise).
 
     For each of ``n_folds`` folds (:func:`fold_ids`) the hierarchy is rebuilt without the fold and
     cut with the same size; its clusters are compared with ``labels_by_size[size]`` on the units
@@ -226,8 +230,9 @@ def resampling_stability(
     # fold's hierarchy is built from its part of them (the space is centred on all units rather
     # than on the fold's, which moves the centre by ~1/n_folds of the spread); above it each
     # fold is embedded and linked on its own.
-    square = None
-    if X.shape[0] <= REUSE_DISTANCES_MAX:
+    if X.shape[0] > REUSE_DISTANCES_MAX:
+        square = None
+    elif square is None:
         square = euclidean_square(clustering_space(X))
     from tqdm.auto import tqdm
 
@@ -325,9 +330,9 @@ class Clusterer:
         from scipy.spatial.distance import squareform
 
         Z = clustering_space(X)
-        exact = Z.shape[0] <= EXACT_WARD_MAX
+        square = euclidean_square(Z) if Z.shape[0] <= EXACT_WARD_MAX else None
         tree = ward_tree(
-            Z, distances=squareform(euclidean_square(Z), checks=False) if exact else None
+            Z, distances=squareform(square, checks=False) if square is not None else None
         )
         runs = []
         for mcs in sizes:
@@ -349,6 +354,7 @@ class Clusterer:
                 n_folds=self.n_folds,
                 progress=self.progress,
                 selection=self.cluster_selection_method,
+                square=square,
             )
             for r in runs:
                 r["stability"] = scores[r["min_cluster_size"]]

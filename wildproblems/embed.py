@@ -209,6 +209,16 @@ def default_cache_dir() -> Path:
     return Path(base) / "wildproblems" / "embeddings"
 
 
+def l2_normalise(X: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (all-zero rows stay zero); keeps the dtype of ``X``.
+
+    >>> l2_normalise(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+    [[0.6, 0.8], [0.0, 0.0]]
+    """
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    return X / np.where(norms == 0, 1, norms).astype(X.dtype)
+
+
 _FLUSH_EVERY = 4096
 
 
@@ -355,9 +365,7 @@ def embed_texts(
             bar.update(len(chunk))
         bar.close()
         stats["computed"] = len(todo)
-    mat = np.stack(vectors).astype(np.float32)
-    norms = np.linalg.norm(mat, axis=1, keepdims=True)
-    mat = mat / np.where(norms == 0, 1.0, norms)
+    mat = l2_normalise(np.stack(vectors).astype(np.float32))
     pos = {t: i for i, t in enumerate(uniq)}
     return mat[[pos[t] for t in texts]], stats
 
@@ -389,9 +397,8 @@ def embed_units(
         if not np.isfinite(emb).all():
             bad = np.where(~np.isfinite(emb).all(axis=1))[0]
             raise InputError(f"embeddings contain NaN or inf in rows {bad[:5].tolist()}")
-        norms = np.linalg.norm(emb, axis=1, keepdims=True)
         stats = {"texts": len(texts), "unique": len(texts), "cached": 0, "computed": 0}
-        return emb / np.where(norms == 0, 1.0, norms), embedder, "precomputed", stats
+        return l2_normalise(emb), embedder, "precomputed", stats
     model = (
         embedder
         if embedder is not None and not isinstance(embedder, str)

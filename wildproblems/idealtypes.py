@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .embed import Embedder, embed_texts
+from .embed import Embedder, embed_texts, l2_normalise
 from .models import ModelSpec
 
 log = logging.getLogger(__name__)
@@ -240,7 +240,7 @@ def jaccard_distance(sets: Sequence[set[str]]) -> np.ndarray:
 # ---------------------------------------------------------------------------- data pathways
 def _centroids(X: np.ndarray, labels: np.ndarray, ids: Sequence[int]) -> np.ndarray:
     C = np.stack([X[labels == c].mean(axis=0) for c in ids])
-    return C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+    return l2_normalise(C)
 
 
 def _combined_distance(C: np.ndarray, sets: list[set[str]], alpha: float) -> np.ndarray:
@@ -320,7 +320,7 @@ class PathwayProposer:
             Cb = np.stack(
                 [(X[labels == ids[i]] * w[labels == ids[i], None]).sum(axis=0) for i in keep]
             )
-            Cb /= np.maximum(np.linalg.norm(Cb, axis=1, keepdims=True), 1e-12)
+            Cb = l2_normalise(Cb)
             sets_b = [{r for r in sets[i] if mult.get(r, 0) > 0} for i in keep]
             Db = _combined_distance(Cb, sets_b, self.alpha_)
             gb = _group(Db, min(self.k_, len(keep) - 1))

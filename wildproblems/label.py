@@ -381,7 +381,7 @@ def headline_candidates(
     scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
     out = []
     for score, a, key in scored:
-        surf = sorted(surfaces[key].items(), key=lambda x: (-x[1], x[0]))[0][0]
+        surf = _most_common(surfaces[key])
         audit = (
             f"phrase {surf!r} in {a}/{n_c} units of the cluster and "
             f"{docs_all_df[key]}/{n_all} of all; score {score:.3f}"
@@ -451,7 +451,12 @@ def representative(
 def _surface_of(lemma: str, docs: list[list[Token]]) -> str:
     """The most frequent word form of ``lemma`` in ``docs`` (ties: alphabetical)."""
     forms = Counter(t.text for d in docs for t in d if t.lemma == lemma)
-    return sorted(forms.items(), key=lambda x: (-x[1], x[0]))[0][0] if forms else lemma
+    return _most_common(forms) if forms else lemma
+
+
+def _most_common(counts: Counter) -> str:
+    """The most frequent key of ``counts``; ties go to the alphabetically first."""
+    return min(counts.items(), key=lambda x: (-x[1], x[0]))[0]
 
 
 def _fallback_headline(

@@ -42,9 +42,9 @@ def exact_cosine_knn(X: np.ndarray, k: int, block: int = 1024) -> tuple[np.ndarr
     >>> exact_cosine_knn(X, 2)[0].tolist()
     [[0, 1], [1, 0], [2, 1]]
     """
-    X = np.asarray(X, dtype=np.float64)
-    norms = np.linalg.norm(X, axis=1, keepdims=True)
-    Xn = X / np.where(norms == 0, 1.0, norms)
+    from .embed import l2_normalise
+
+    Xn = l2_normalise(np.asarray(X, dtype=np.float64))
     n = Xn.shape[0]
     idx = np.empty((n, k), dtype=np.int64)
     dist = np.empty((n, k), dtype=np.float32)

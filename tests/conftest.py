@@ -17,6 +17,10 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("WILDPROBLEMS_CACHE", str(tmp_path_factory.mktemp("wpcache")))
 
 
+#: Column roles of tests/data/tiny_da.csv for wp.map / assign.
+TINY_ROLES = {"text": "svar", "respondent": "politiker", "kind": "type", "id": "id"}
+
+
 @pytest.fixture(scope="session")
 def tiny_da() -> pd.DataFrame:
     """48 short Danish answers (24 causes, 24 solutions) in 6 known themes, 16 respondents."""
@@ -111,10 +115,7 @@ def unsafe_map(tiny_da, tmp_path_factory):
     data = pd.concat([tiny_da, extra[tiny_da.columns]], ignore_index=True)
     return wp.map(
         data,
-        text="svar",
-        respondent="politiker",
-        kind="type",
-        id="id",
+        **TINY_ROLES,
         random_state=0,
         progress=False,
         cache_dir=str(tmp_path_factory.mktemp("unsafe-map-cache")),

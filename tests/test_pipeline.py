@@ -13,6 +13,7 @@ import pytest
 from sklearn.metrics import adjusted_mutual_info_score
 
 import wildproblems as wp
+from tests.conftest import TINY_ROLES
 from wildproblems.label import stop_words
 from wildproblems.result import CLUSTER_COLUMNS, UNIT_COLUMNS, UNIT_FRONT
 
@@ -21,15 +22,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def tiny_map(tiny_da):
-    return wp.map(
-        tiny_da,
-        text="svar",
-        respondent="politiker",
-        kind="type",
-        id="id",
-        random_state=0,
-        progress=False,
-    )
+    return wp.map(tiny_da, **TINY_ROLES, random_state=0, progress=False)
 
 
 def test_tables_have_documented_columns(tiny_map):
@@ -260,8 +253,7 @@ def test_cli_reports_bad_column(tmp_path, capsys):
 def test_progress_bars_can_be_silenced(tiny_da, capsys):
     from tests.conftest import CountingEmbedder
 
-    roles = {"text": "svar", "respondent": "politiker", "kind": "type", "id": "id"}
-    wp.map(tiny_da, **roles, embedder=CountingEmbedder(), cache=False, progress=True)
+    wp.map(tiny_da, **TINY_ROLES, embedder=CountingEmbedder(), cache=False, progress=True)
     assert "embedding" in capsys.readouterr().err
-    wp.map(tiny_da, **roles, embedder=CountingEmbedder(), cache=False, progress=False)
+    wp.map(tiny_da, **TINY_ROLES, embedder=CountingEmbedder(), cache=False, progress=False)
     assert capsys.readouterr().err == ""

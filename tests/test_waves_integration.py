@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import wildproblems as wp
+from tests.conftest import TINY_ROLES
 from wildproblems.waves import consistency
 
 pytestmark = pytest.mark.integration
@@ -23,7 +24,6 @@ CLIMATE = [
     "Oversvømmelser fra stormflod og skybrud",
     "Klimaforandringer betyder mere regn og oversvømmelse",
 ]
-ROLES = {"text": "svar", "respondent": "politiker", "kind": "type", "id": "id"}
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def waves(tiny_da, tmp_path_factory):
     respondents = sorted(tiny_da["politiker"].unique())
     first = tiny_da[tiny_da["politiker"].isin(respondents[::2])]
     second = tiny_da[~tiny_da["politiker"].isin(respondents[::2])]
-    m = wp.map(first, **ROLES, random_state=0, progress=False)
+    m = wp.map(first, **TINY_ROLES, random_state=0, progress=False)
     path = m.save(tmp_path_factory.mktemp("waves") / "wave1.wpmap")
     return m, wp.load(path), first, second
 
@@ -128,7 +128,7 @@ def test_wave_on_a_model_map_classifies_kinds_like_the_map(tiny_da, tmp_path):
 
 
 def test_compare_model_maps_shows_corners_per_wave(tiny_da):
-    m = wp.map(tiny_da, **ROLES, model="velfaerd-2035", random_state=0, progress=False)
+    m = wp.map(tiny_da, **TINY_ROLES, model="velfaerd-2035", random_state=0, progress=False)
     w = m.assign(tiny_da.iloc[::2], wave="2")
     assert w.corners is not None and w.pathways is not None
     c = wp.compare(m, w)

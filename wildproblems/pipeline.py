@@ -22,7 +22,7 @@ from .idealtypes import classify_kinds, model_tables
 from .ingest import Ingested, InputData, ingest
 from .label import UNCLUSTERED_LABEL, Labeler
 from .reduce import MIN_UNITS, Reducer
-from .result import CLUSTER_COLUMNS, UNIT_FRONT, WildMap
+from .result import CLUSTER_COLUMNS, UNIT_FRONT, WildMap, kinds_in
 from .segment import segment as segment_answers
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         with _timed(timings, "classify"):
             spec, anchors, units = classify_kinds(units, emb, cfg, model, kind is not None)
 
-    kinds = [k for k in ("cause", "solution", "other", "all") if k in set(units["kind"])]
+    kinds = kinds_in(units)
     columns = _UnitColumns(len(units))
     chosen: dict[str, Any] = {}
     frames = []

@@ -30,10 +30,34 @@ UNIT_COLUMNS = {
     "y": "map y coordinate (2-d UMAP, per kind)",
 }
 
+#: The order in which kinds are listed everywhere (tables, figures, reports).
+KIND_ORDER = ("cause", "solution", "other", "all")
+
+
+def kinds_in(units: pd.DataFrame) -> list[str]:
+    """The kinds present in a units frame, in :data:`KIND_ORDER`.
+
+    >>> kinds_in(pd.DataFrame({"kind": ["solution", "cause", "solution"]}))
+    ['cause', 'solution']
+    """
+    present = set(units["kind"])
+    return [k for k in KIND_ORDER if k in present]
+
+
 #: The columns ``WildMap.units`` starts with (input columns and extra stage columns follow).
 UNIT_FRONT = [
-    "unit_id", "answer_id", "respondent", "kind", "text", "cluster", "label", "cluster_key",
-    "membership", "assigned", "x", "y",
+    "unit_id",
+    "answer_id",
+    "respondent",
+    "kind",
+    "text",
+    "cluster",
+    "label",
+    "cluster_key",
+    "membership",
+    "assigned",
+    "x",
+    "y",
 ]
 
 #: Documented columns of ``WildMap.clusters``.
@@ -92,9 +116,7 @@ class WildMap:
     @property
     def kinds(self) -> list[str]:
         """Kinds present in the map, in order cause, solution, other, all."""
-        order = ["cause", "solution", "other", "all"]
-        present = set(self.units["kind"])
-        return [k for k in order if k in present]
+        return kinds_in(self.units)
 
     def unclustered_share(self, kind: str | None = None) -> float:
         """Share of units (of ``kind``, or all) that are in no cluster."""

@@ -17,8 +17,7 @@ import pandas as pd
 
 from .errors import InputError
 from .label import UNCLUSTERED_LABEL
-from .result import WildMap
-from .waves import KIND_ORDER
+from .result import KIND_ORDER, WildMap
 
 _PLOT_WORDS = {
     "da": {"new": "ny", "axis": "ændring i andel (procentpoint)"},

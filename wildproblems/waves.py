@@ -49,7 +49,7 @@ from .embed import Embedder, embed_units, get_embedder
 from .errors import InputError
 from .ingest import InputData, _as_frame
 from .label import UNCLUSTERED_LABEL, Labeler, representative
-from .result import WildMap
+from .result import KIND_ORDER, WildMap, kinds_in
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,6 @@ _EPS = 1e-6
 #: Most new units of one kind grouped by average linkage (memory grows with the square).
 MAX_LINKAGE = 5000
 #: Order in which kinds are listed.
-KIND_ORDER = ("cause", "solution", "other", "all")
 
 #: Headline of units that fit no cluster of the map and no emerging cluster.
 NEW_LABEL = {"da": "(nyt: passer ikke på kortet)", "en": "(new: fits no part of the map)"}
@@ -148,7 +147,7 @@ def calibrate(
         return stored
     emb = np.asarray(m.embeddings, dtype=np.float32)
     kinds: dict[str, Any] = {}
-    for kind in _kinds(m.units):
+    for kind in kinds_in(m.units):
         ref = np.where(m.units["kind"].to_numpy() == kind)[0]
         entry: dict[str, Any] = {"units": int(len(ref))}
         if len(ref) >= 2:
@@ -162,11 +161,6 @@ def calibrate(
             entry["threshold"] = None
         kinds[kind] = entry
     return {**settings, "fingerprint": fp, "kinds": kinds}
-
-
-def _kinds(units: pd.DataFrame) -> list[str]:
-    present = set(units["kind"])
-    return [k for k in KIND_ORDER if k in present]
 
 
 @dataclass
@@ -472,14 +466,12 @@ def assign(
     if id is None and cols.get("id") in frame.columns:
         id = cols["id"]  # noqa: A001
 
-    ing, units, dropped = prepare_units(
-        frame, text, respondent, kind, id, metadata, cfg.segment
-    )
+    ing, units, dropped = prepare_units(frame, text, respondent, kind, id, metadata, cfg.segment)
     classify = _kinds_were_classified(m) and kind is None and "all" in set(units["kind"])
     if not classify and ("all" in set(units["kind"])) != ("all" in set(m.units["kind"])):
         raise InputError(
-            f"the map has kinds {_kinds(m.units)} (kind column {cols.get('kind')!r}) but the wave "
-            f"has kinds {_kinds(units)}: pass kind=... naming the wave's kind column"
+            f"the map has kinds {kinds_in(m.units)} (kind column {cols.get('kind')!r}) but the wave "
+            f"has kinds {kinds_in(units)}: pass kind=... naming the wave's kind column"
             + (" (or kind=None)" if cols.get("kind") is None else "")
         )
     emb, emb_stats = _embed_wave(m, units["text"].tolist(), model, embeddings, progress)
@@ -498,7 +490,7 @@ def assign(
     label_of = dict(zip(base_clusters["cluster_key"], base_clusters["label"]))
     emerging_frames, audit = [], []
     kinds_arr = units["kind"].to_numpy()
-    for k in _kinds(units):
+    for k in kinds_in(units):
         threshold = calibration["kinds"].get(k, {}).get("threshold")
         new_idx = np.where((kinds_arr == k) & (status == "new"))[0]
         min_size = _min_emerging(m, k, min_emerging)
@@ -558,7 +550,7 @@ def assign(
 
     status_counts = {
         k: {s: int(n) for s, n in units.loc[units["kind"] == k, "status"].value_counts().items()}
-        for k in _kinds(units)
+        for k in kinds_in(units)
     }
     base_wave = m.provenance.get("wave") or {}
     provenance = {
@@ -649,7 +641,7 @@ def consistency(m: WildMap, leave_one_out: bool = False, **settings: Any) -> flo
     kinds = m.units["kind"].to_numpy()
     xy = m.units[["x", "y"]].to_numpy(dtype=np.float64)
     got = np.full(len(labels), -1, dtype=np.int64)
-    for kind in _kinds(m.units):
+    for kind in kinds_in(m.units):
         ref = np.where(kinds == kind)[0]
         if leave_one_out and len(ref) < 2:
             continue

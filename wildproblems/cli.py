@@ -70,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # spaCy logs its own start-up ("Created vocabulary") through a handler of its own, so every
+    # line would print twice; only its warnings concern a user of this command.
+    logging.getLogger("spacy").setLevel(logging.WARNING)
     from .pipeline import map as wp_map
 
     settings = {

@@ -10,6 +10,7 @@ from wildproblems.cluster import (
     cluster_embeddings,
     clustering_space,
     fold_ids,
+    resampling_stability,
     tree_labels,
     ward_tree,
 )
@@ -84,3 +85,61 @@ def test_connectivity_ward_for_large_corpora_gives_a_valid_tree():
 def test_unknown_method_is_a_clear_error():
     with pytest.raises(ValueError, match="method must be one of"):
         Clusterer(method="kmeans").fit(np.zeros((5, 2)))
+
+
+def _noisy_blobs() -> np.ndarray:
+    X, _ = blobs(n_per=25, centers=4, dim=16, seed=7)
+    rng = np.random.default_rng(3)
+    return (X + rng.normal(0, 1.5, size=X.shape)).astype(np.float64)
+
+
+def test_text_folds_ignore_floating_point_noise_in_the_embeddings():
+    # Another CPU can give embeddings that differ in the 7th decimal: the folds, the stability of
+    # every candidate size and the chosen clusters must not move with that.
+    X = _noisy_blobs()
+    texts = [f"svar nummer {i}" for i in range(len(X))]
+    noisy = X + np.random.default_rng(11).normal(0, 1e-7, size=X.shape)
+    a = Clusterer().fit(X, fold_keys=texts)
+    b = Clusterer().fit(noisy, fold_keys=texts)
+    assert [c["stability"] for c in a.candidates_] == [c["stability"] for c in b.candidates_]
+    assert np.array_equal(a.labels_, b.labels_)
+    assert "texts" in a.selection_
+
+
+def test_text_folds_follow_the_texts_not_the_row_order_and_keep_duplicates_together():
+    texts = [f"t{i % 40}" for i in range(100)]  # every text three or two times
+    f = fold_ids(None, 10, keys=texts)
+    perm = np.random.default_rng(0).permutation(100)
+    assert np.array_equal(fold_ids(None, 10, keys=[texts[i] for i in perm]), f[perm])
+    for t in set(texts):
+        assert len({int(f[i]) for i, s in enumerate(texts) if s == t}) == 1
+    # each partition (repeat) is a different split
+    assert not np.array_equal(f, fold_ids(None, 10, keys=texts, repeat=1))
+
+
+def test_vector_folds_survive_tiny_perturbations_and_are_balanced():
+    X = _noisy_blobs()
+    noisy = X + np.random.default_rng(5).normal(0, 1e-9, size=X.shape)
+    assert np.array_equal(fold_ids(X, 10), fold_ids(noisy, 10))
+    assert np.bincount(fold_ids(X, 10)).tolist() == [10] * 10
+
+
+def test_stability_averages_several_partitions(monkeypatch):
+    import wildproblems.cluster as cluster_mod
+
+    X = _noisy_blobs()
+    labels = {3: Clusterer(min_cluster_size=3).fit(X).labels_}
+    texts = [f"u{i}" for i in range(len(X))]
+    four = resampling_stability(X, labels, keys=texts, repeats=4)[3]
+    original = cluster_mod.fold_ids
+    each = []
+    for r in range(4):  # partition r alone
+        monkeypatch.setattr(
+            cluster_mod, "fold_ids", lambda X, n, keys=None, repeat=0, r=r: original(X, n, keys, r)
+        )
+        each.append(resampling_stability(X, labels, keys=texts, repeats=1)[3])
+    monkeypatch.setattr(cluster_mod, "fold_ids", original)
+    assert len(set(each)) > 1  # the partitions really differ
+    assert four == pytest.approx(np.mean(each), abs=1e-4)
+    with pytest.raises(ValueError, match="keys has 3 entries"):
+        resampling_stability(X, labels, keys=["a", "b", "c"])

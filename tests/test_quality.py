@@ -103,3 +103,22 @@ def test_krippendorff_alpha_matches_reference_package():
     assert krippendorff_alpha_nominal(a, b) == pytest.approx(ref, abs=1e-9)
     with pytest.raises(ValueError, match="same number"):
         krippendorff_alpha_nominal([1], [1, 2])
+
+
+def test_map_folds_by_text_so_float_noise_in_embeddings_changes_nothing():
+    # overlapping themes, so the stabilities of the candidate sizes are not all 1.0
+    X, y = blobs(n_per=20, centers=4, dim=24, seed=4)
+    X = X + np.random.default_rng(1).normal(0, 6.0, size=X.shape).astype(np.float32)
+    df = pd.DataFrame({"id": [f"r{i}" for i in range(len(y))]})
+    df["svar"] = [f"svar {i} om {THEMES[c % 3]}" for i, c in enumerate(y)]
+    noisy = X.astype(np.float64) + np.random.default_rng(2).normal(0, 1e-7, size=X.shape)
+    a = wp.map(df, text="svar", id="id", embeddings=X, progress=False)
+    b = wp.map(df, text="svar", id="id", embeddings=noisy, progress=False)
+    ca, cb = a.provenance["chosen"]["all"], b.provenance["chosen"]["all"]
+    assert "texts" in ca["selection"]
+    stab = [c["stability"] for c in ca["candidates"]]
+    assert len(set(stab)) > 1 and min(stab) < 1.0
+    assert stab == [c["stability"] for c in cb["candidates"]]
+    assert a.units["cluster"].tolist() == b.units["cluster"].tolist()
+    q = a.quality(seeds=(1,))
+    assert q.iloc[0]["seed_stability"] == pytest.approx(1.0)

@@ -16,10 +16,14 @@ With ``min_cluster_size=None`` a small geometric grid of sizes (:func:`candidate
 and the choice is made without looking at any label:
 
 * ward: the size whose clusters are most *stable under resampling*: the data are split into
-  ``n_folds`` folds (by a hash of each vector, so the split does not depend on row order or a
-  seed), the hierarchy is rebuilt without each fold, and the clusters of the kept units are
-  compared with the full-data clusters by the adjusted Rand index; the mean over folds is the
-  size's stability (ties go to the smaller size, i.e. the finer map);
+  ``n_folds`` folds, the hierarchy is rebuilt without each fold, and the clusters of the kept
+  units are compared with the full-data clusters by the adjusted Rand index; the mean over the
+  folds of several partitions (:func:`default_repeats`) is the size's stability (ties go to the
+  smaller size, i.e. the finer map). The folds come from a hash of each unit's *text* when the
+  texts are given (``fit(X, fold_keys=texts)``, as :func:`wildproblems.map` does), else from the
+  rank of each vector along fixed directions: no seed, no dependence on row order, and no
+  dependence on floating-point noise in the embeddings (a map made on another CPU, whose
+  embeddings differ in the 7th decimal, gets the same folds and so the same choice);
 * hdbscan: HDBSCAN's relative validity index (a fast DBCV) times the share of units clustered.
 
 Every candidate and the winner are recorded in ``Clusterer.candidates_`` and
@@ -28,9 +32,11 @@ Every candidate and the winner are recorded in ``Clusterer.candidates_`` and
 
 from __future__ import annotations
 
+import itertools
 import logging
 import warnings
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -188,14 +194,50 @@ def default_folds(n: int) -> int:
     return 5 if n <= EXACT_WARD_MAX else 3
 
 
-def fold_ids(X: np.ndarray, n_folds: int) -> np.ndarray:
-    """Fold of each row, from a CRC32 of its rounded values: no seed, no dependence on row order.
+def default_repeats(n: int) -> int:
+    """Partitions into folds averaged for the resampling stability: 4 below 1,000 units, 2 up
+    to 3,000, then 1 (each partition costs ``n_folds`` rebuilds of the hierarchy).
 
+    One partition's stability moves by about 0.02-0.05 with the luck of the split, as much as
+    the candidate sizes differ on report-sized corpora; averaging partitions makes the choice
+    less a matter of which units happened to be left out together.
+
+    >>> [default_repeats(n) for n in (30, 764, 2500, 30000)]
+    [4, 4, 2, 1]
+    """
+    if n < 1000:
+        return 4
+    return 2 if n <= 3000 else 1
+
+
+def fold_ids(
+    X: np.ndarray | None, n_folds: int, keys: Sequence[str] | None = None, repeat: int = 0
+) -> np.ndarray:
+    """Fold of each row for partition number ``repeat``: no seed, no dependence on row order.
+
+    With ``keys`` (the units' texts, as :func:`wildproblems.map` passes them) the fold is a
+    CRC32 of the key: exact, so the same texts fall in the same folds on any machine, whatever
+    tiny floating-point differences their embeddings have there, and adding units does not move
+    the others. Identical texts share a fold. Without keys, rows are ranked along a fixed
+    direction (ties broken by the values) and dealt out in turn, which a perturbation of the
+    values in the 7th decimal rarely changes.
+
+    >>> f = fold_ids(None, 3, keys=["a", "b", "c", "a"])
+    >>> bool(f[0] == f[3]), f.tolist() == fold_ids(None, 3, keys=["a", "b", "c", "a"]).tolist()
+    (True, True)
     >>> fold_ids(np.eye(4), 2).tolist() == fold_ids(np.eye(4)[::-1], 2).tolist()[::-1]
     True
     """
-    R = np.round(np.asarray(X, dtype=np.float64), 5)
-    return np.array([zlib.crc32(r.tobytes()) % n_folds for r in R], dtype=int)
+    if keys is not None:
+        return np.array(
+            [zlib.crc32(f"{repeat}\x1f{k}".encode()) % n_folds for k in keys], dtype=int
+        )
+    X = np.asarray(X, dtype=np.float64)
+    direction = np.random.default_rng(repeat).standard_normal(X.shape[1])
+    order = np.lexsort((*X.T[::-1], X @ direction))
+    folds = np.empty(X.shape[0], dtype=int)
+    folds[order] = np.arange(X.shape[0]) % n_folds
+    return folds
 
 
 def resampling_stability(
@@ -205,15 +247,19 @@ def resampling_stability(
     selection: str = "eom",
     progress: bool = False,
     square: np.ndarray | None = None,
+    keys: Sequence[str] | None = None,
+    repeats: int | None = None,
 ) -> dict[int, float]:
     """How well the ward clusters survive leaving out data: mean ARI per ``min_cluster_size``.
 
     ``square`` may pass :func:`euclidean_square` of ``clustering_space(X)`` when the caller has
-    it already (it is computed here otherwise).
+    it already (it is computed here otherwise). ``keys`` (one string per row, e.g. the texts)
+    fix the folds exactly (:func:`fold_ids`).
 
-    For each of ``n_folds`` folds (:func:`fold_ids`) the hierarchy is rebuilt without the fold and
-    cut with the same size; its clusters are compared with ``labels_by_size[size]`` on the units
-    kept (unclustered units count as one more label).
+    For each of ``repeats`` partitions (:func:`default_repeats`) into ``n_folds`` folds the
+    hierarchy is rebuilt without each fold and cut with the same size; its clusters are compared
+    with ``labels_by_size[size]`` on the units kept (unclustered units count as one more label).
+    The score is the mean over all partitions and folds.
 
     >>> rng = np.random.default_rng(0)
     >>> X = np.vstack([rng.normal(c, 0.3, size=(20, 8)) for c in np.eye(8)[:3] * 3])
@@ -224,7 +270,9 @@ def resampling_stability(
     from sklearn.metrics import adjusted_rand_score
 
     n_folds = n_folds or default_folds(X.shape[0])
-    folds = fold_ids(X, n_folds)
+    repeats = repeats or default_repeats(X.shape[0])
+    if keys is not None and len(keys) != X.shape[0]:
+        raise ValueError(f"keys has {len(keys)} entries for {X.shape[0]} rows")
     scores: dict[int, list[float]] = {mcs: [] for mcs in labels_by_size}
     # Up to REUSE_DISTANCES_MAX units the distances of the whole set are computed once and each
     # fold's hierarchy is built from its part of them (the space is centred on all units rather
@@ -236,7 +284,13 @@ def resampling_stability(
         square = euclidean_square(clustering_space(X))
     from tqdm.auto import tqdm
 
-    for f in tqdm(range(n_folds), desc="choosing cluster size", disable=not progress, leave=False):
+    bar = tqdm(
+        total=n_folds * repeats, desc="choosing cluster size", disable=not progress, leave=False
+    )
+    for r, f in itertools.product(range(repeats), range(n_folds)):
+        if f == 0:
+            folds = fold_ids(X, n_folds, keys=keys, repeat=r)
+        bar.update(1)
         keep = folds != f
         if keep.sum() < 4 or keep.all():
             continue
@@ -249,6 +303,7 @@ def resampling_stability(
         for mcs, full in labels_by_size.items():
             sub_labels, _ = tree_labels(sub, mcs, selection)
             scores[mcs].append(adjusted_rand_score(full[keep], sub_labels))
+    bar.close()
     return {mcs: round(float(np.mean(v)), 4) if v else 0.0 for mcs, v in scores.items()}
 
 
@@ -326,7 +381,9 @@ class Clusterer:
         }
 
     # ------------------------------------------------------------------ ward
-    def _ward_runs(self, X: np.ndarray, sizes: list[int]) -> list[dict[str, Any]]:
+    def _ward_runs(
+        self, X: np.ndarray, sizes: list[int], keys: Sequence[str] | None
+    ) -> list[dict[str, Any]]:
         from scipy.spatial.distance import squareform
 
         Z = clustering_space(X)
@@ -355,14 +412,22 @@ class Clusterer:
                 progress=self.progress,
                 selection=self.cluster_selection_method,
                 square=square,
+                keys=keys,
             )
             for r in runs:
                 r["stability"] = scores[r["min_cluster_size"]]
                 r["score"] = r["stability"]
         return runs
 
-    def fit(self, X: np.ndarray) -> Clusterer:
-        """Cluster the rows of ``X`` (embeddings for ward; any space for hdbscan)."""
+    def fit(
+        self, X: np.ndarray, y: None = None, fold_keys: Sequence[str] | None = None
+    ) -> Clusterer:
+        """Cluster the rows of ``X`` (embeddings for ward; any space for hdbscan).
+
+        ``fold_keys`` (ward): one string per row, usually the texts, that decide the resampling
+        folds exactly (see :func:`fold_ids`); :func:`wildproblems.map` passes the unit texts so
+        the chosen size does not hang on floating-point noise in the embeddings.
+        """
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         X = np.asarray(X, dtype=np.float64)
@@ -372,7 +437,7 @@ class Clusterer:
         sizes = [self.min_cluster_size] if self.min_cluster_size else candidate_sizes(n)
         sizes = list(dict.fromkeys(min(max(2, s), max(2, n // 2)) for s in sizes))
         if self.method == "ward":
-            runs = self._ward_runs(X, sizes)
+            runs = self._ward_runs(X, sizes, fold_keys)
         else:
             runs = [self._fit_hdbscan(X, s) for s in sizes]
         multi = [r for r in runs if r["n_clusters"] >= 2]
@@ -390,9 +455,10 @@ class Clusterer:
         if self.min_cluster_size:
             self.selection_ = "given"
         elif self.method == "ward":
+            folds_by = "the units' texts" if fold_keys is not None else "the vectors"
             self.selection_ = (
-                f"most stable under {self.n_folds or default_folds(n)}-fold resampling "
-                "(mean ARI) over "
+                f"most stable under resampling: mean ARI over {default_repeats(n)} x "
+                f"{self.n_folds or default_folds(n)} folds (by {folds_by}) for "
                 f"min_cluster_size in {tried}"
             )
         else:
@@ -408,9 +474,11 @@ class Clusterer:
         )
         return self
 
-    def fit_predict(self, X: np.ndarray) -> np.ndarray:
+    def fit_predict(
+        self, X: np.ndarray, y: None = None, fold_keys: Sequence[str] | None = None
+    ) -> np.ndarray:
         """Fit and return ``labels_``."""
-        return self.fit(X).labels_
+        return self.fit(X, fold_keys=fold_keys).labels_
 
 
 def assign_to_nearest(
@@ -455,6 +523,7 @@ def cluster_embeddings(
     n_neighbors: int | None = None,
     random_state: int = 0,
     progress: bool = False,
+    fold_keys: Sequence[str] | None = None,
 ) -> tuple[Clusterer, np.ndarray, dict[str, Any]]:
     """Cluster one kind's embeddings the way :func:`wildproblems.map` does.
 
@@ -489,7 +558,7 @@ def cluster_embeddings(
     cl = Clusterer(
         min_cluster_size=min_cluster_size, min_samples=min_samples, method=method, progress=progress
     )
-    cl.fit(space)
+    cl.fit(space, fold_keys=fold_keys if method == "ward" else None)
     chosen.update(
         {
             "min_cluster_size": cl.min_cluster_size_,

@@ -232,6 +232,7 @@ def _map_kind(
             n_neighbors=cfg.n_neighbors,
             random_state=cfg.random_state,
             progress=cfg.progress,
+            fold_keys=units["text"].iloc[idx].tolist(),
         )
         labels = cl.labels_
         if cfg.assign_outliers:

@@ -96,9 +96,10 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
         if "skipped" in chosen:
             continue
         X = np.asarray(m.embeddings[idx], dtype=np.float64)
+        keys = m.units["text"].iloc[idx].tolist()
         runs = [labels]
         for seed in seeds:
-            cl, space, _ = cluster_embeddings(X, random_state=seed, **kw)
+            cl, space, _ = cluster_embeddings(X, random_state=seed, fold_keys=keys, **kw)
             lab = cl.labels_
             if m.config.assign_outliers:
                 lab, _ = assign_to_nearest(space, lab)
@@ -108,7 +109,7 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
         resampling = chosen.get("stability")
         if resampling is None and kw["method"] == "ward" and mcs:
             raw, _, _ = cluster_embeddings(X, **{**kw, "min_cluster_size": mcs})
-            resampling = resampling_stability(X, {mcs: raw.labels_})[mcs]
+            resampling = resampling_stability(X, {mcs: raw.labels_}, keys=keys)[mcs]
         inside = labels >= 0
         n_clusters = len(set(labels[inside]))
         validity = float("nan")

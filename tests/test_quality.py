@@ -122,3 +122,16 @@ def test_map_folds_by_text_so_float_noise_in_embeddings_changes_nothing():
     assert a.units["cluster"].tolist() == b.units["cluster"].tolist()
     q = a.quality(seeds=(1,))
     assert q.iloc[0]["seed_stability"] == pytest.approx(1.0)
+
+
+def test_quality_of_a_ward_map_does_not_search_the_size_again(blob_map, monkeypatch):
+    import wildproblems.cluster as cluster_mod
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("quality() repeated the cluster-size search")
+
+    monkeypatch.setattr(cluster_mod, "resampling_stability", no_search)
+    m, _ = blob_map
+    q = m.quality(seeds=(1, 2, 3))
+    assert q.iloc[0]["seed_stability"] == pytest.approx(1.0)
+    assert q.iloc[0]["resampling_stability"] == m.provenance["chosen"]["all"]["stability"]

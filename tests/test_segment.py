@@ -64,3 +64,39 @@ def test_disabled_is_one_unit_per_answer():
     )
     units, _ = segment(a, enabled=False)
     assert units["text"].tolist() == ["1) a b 2) c d"]
+
+
+def test_ordinals_are_not_list_items():
+    # "3. og 4. kvartal" is an ordinal range, "1. kvartal" and "2. behandling" are ordinals
+    text = "Tilkendt i 3. og 4. kvartal 2007, hele 2008 samt 1. kvartal 2009."
+    assert split_answer(text) == [text]
+    assert split_answer("Sagen gik til 2. behandling i udvalget") == [
+        "Sagen gik til 2. behandling i udvalget"
+    ]
+    assert split_answer("Ventetid i 1. og 2. kvartal") == ["Ventetid i 1. og 2. kvartal"]
+
+
+def test_inline_enumerations_still_split():
+    assert split_answer("1. mangel på hænder 2. for meget bureaukrati") == [
+        "mangel på hænder",
+        "for meget bureaukrati",
+    ]
+    assert split_answer("(1) færre regler (2) mere tillid") == ["færre regler", "mere tillid"]
+    assert split_answer("Mangel på hænder 2) bureaukrati 3) økonomi") == [
+        "Mangel på hænder",
+        "bureaukrati",
+        "økonomi",
+    ]
+    # numbers that do not count up are no enumeration
+    assert split_answer("Mangel 3) bureaukrati 1) økonomi") == ["Mangel 3) bureaukrati 1) økonomi"]
+
+
+def test_semicolons_and_numbers_inside_parentheses_do_not_split():
+    cite = "Unge med psykiske lidelser er en stigende gruppe (Ankestyrelsen 2010; Wynne 2010)."
+    assert split_answer(cite) == [cite]
+    ref = "Se bilag (punkt 2) for detaljer om ventetider"
+    assert split_answer(ref) == [ref]
+    assert split_answer("mere tillid; bedre ledelse (fx [a; b])") == [
+        "mere tillid",
+        "bedre ledelse (fx [a; b])",
+    ]

@@ -3,6 +3,12 @@
 A politician who writes "1) mangel på hænder 2) for meget bureaukrati" has given two causes; INVI
 counted them as two (403 politicians -> 1,374 causes). An answer is split on numbered items, bullets,
 line breaks that start a new item, and semicolons. Prose wrapped over several lines is kept together.
+
+Danish writes ordinals with a full stop ("3. kvartal", "2. behandling"), and reports cite with
+semicolons inside parentheses ("(Discus 2009; Borg 2010)"), so an inline number counts as a list
+item only as part of an enumeration (``1. … 2. …``, or ``2)``-style numbers that go up by one), never
+inside parentheses and never when an "item" is just "og"/"eller" ("1. og 2. kvartal"); a semicolon
+splits only outside parentheses.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ import pandas as pd
 
 #: A list marker at the start of an item: "1.", "2)", "a)", "-", "*", "•", "–", U+F0A7 ...
 _MARKER = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-zA-Z][)]|[-*•–·▪►\uf0a7])\s+")
-#: An inline numbered item: "... arbejdskraft 2) bureaukrati" or "... 2. bureaukrati".
-_INLINE_NUM = re.compile(r"(?:(?<=\s)|^)(?=\(?\d{1,2}[.)]\s+[^\W\d_])")
+#: A candidate inline numbered item: "... arbejdskraft 2) bureaukrati" or "... 2. bureaukrati".
+_INLINE_NUM = re.compile(r"(?:(?<=\s)|^)\(?(\d{1,2})([.)])\s+(?=[^\W\d_])")
+#: Words that join two ordinals ("1. og 2. kvartal"): an "item" of only these is no item.
+_CONNECTORS = frozenset({"og", "eller", "samt", "til", "and", "or", "to", "-", "–", "&"})
 _SENT_END = re.compile(r"[.!?:;…)\"”]\s*$")
 _MIN_CHARS = 2
 
@@ -27,6 +35,54 @@ def _has_letters(s: str) -> bool:
     return re.search(r"[^\W\d_]", s) is not None
 
 
+def _depths(text: str) -> list[int]:
+    """Bracket depth before each character: ``(`` and ``[`` open, ``)`` and ``]`` close."""
+    depth, out = 0, []
+    for ch in text:
+        out.append(depth)
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+    return out
+
+
+def _enumeration_starts(item: str) -> list[int]:
+    """Where the inline numbered items of ``item`` start; ``[]`` when it is not an enumeration.
+
+    >>> _enumeration_starts("1. Demografi 2. Økonomi")
+    [0, 13]
+    >>> _enumeration_starts("i perioden 3. og 4. kvartal 2007 samt 1. kvartal 2009")
+    []
+    >>> _enumeration_starts("se bilag (punkt 2) for detaljer")
+    []
+    """
+    depth = _depths(item)
+    found = [m for m in _INLINE_NUM.finditer(item) if depth[m.start()] == 0]
+    starts: list[int] = []
+    for style in (".", ")"):
+        ms = [m for m in found if m.group(2) == style]
+        nums = [int(m.group(1)) for m in ms]
+        if not ms:
+            continue
+        if style == ".":  # "1. … 2. …": at least two, counting from 1
+            ok = len(ms) >= 2 and nums == list(range(1, len(ms) + 1))
+        else:  # "2) …" may follow unnumbered text, but numbers go up by one
+            ok = all(b == a + 1 for a, b in zip(nums, nums[1:]))
+        bodies = [item[a.end() : b.start()] for a, b in zip(ms, ms[1:])]
+        if ok and not any(b.strip(" ,").lower() in _CONNECTORS for b in bodies):
+            starts += [m.start() for m in ms]
+    return sorted(starts)
+
+
+def _split_semicolons(piece: str) -> list[str]:
+    """Split on semicolons outside parentheses and brackets."""
+    depth = _depths(piece)
+    cuts = [i for i, ch in enumerate(piece) if ch == ";" and depth[i] == 0]
+    bounds = [-1, *cuts, len(piece)]
+    return [piece[a + 1 : b] for a, b in zip(bounds, bounds[1:])]
+
+
 def split_answer(text: str) -> list[str]:
     """Split one answer into its items.
 
@@ -36,6 +92,8 @@ def split_answer(text: str) -> list[str]:
     ['færre regler', 'mere tillid', 'bedre ledelse']
     >>> split_answer("Vi mangler hænder i\\nældreplejen og på skolerne.")
     ['Vi mangler hænder i ældreplejen og på skolerne.']
+    >>> split_answer("Tilkendt i 3. og 4. kvartal 2007 (Borg 2010; Discus 2009).")
+    ['Tilkendt i 3. og 4. kvartal 2007 (Borg 2010; Discus 2009).']
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln for ln in text.split("\n") if ln.strip()]
@@ -53,11 +111,11 @@ def split_answer(text: str) -> list[str]:
         items.append(ln.strip())
     parts: list[str] = []
     for item in items:
-        numbered = [p for p in _INLINE_NUM.split(item) if p.strip()]
-        if len(numbered) < 2:
-            numbered = [item]
+        starts = _enumeration_starts(item)
+        bounds = sorted({0, *starts, len(item)})
+        numbered = [item[a:b] for a, b in zip(bounds, bounds[1:]) if item[a:b].strip()]
         for piece in numbered:
-            for sub in piece.split(";"):
+            for sub in _split_semicolons(piece):
                 sub = _strip_marker(sub).strip(" ,")
                 if len(sub) >= _MIN_CHARS and _has_letters(sub):
                     parts.append(sub)

@@ -143,3 +143,16 @@ def test_stability_averages_several_partitions(monkeypatch):
     assert four == pytest.approx(np.mean(each), abs=1e-4)
     with pytest.raises(ValueError, match="keys has 3 entries"):
         resampling_stability(X, labels, keys=["a", "b", "c"])
+
+
+def test_adjusted_rand_matches_scikit_learn():
+    from wildproblems.cluster import adjusted_rand
+
+    rng = np.random.default_rng(0)
+    for n, ka, kb in [(50, 3, 4), (200, 12, 2), (7, 7, 1), (30, 1, 1), (10, 10, 10)]:
+        a = rng.integers(-1, ka, size=n) if ka > 1 else np.zeros(n, dtype=int)
+        b = rng.integers(0, kb, size=n) if kb > 1 else np.zeros(n, dtype=int)
+        if (n, ka, kb) == (10, 10, 10):
+            a, b = np.arange(10), np.arange(10)[::-1]
+        assert adjusted_rand(a, b) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
+        assert adjusted_rand(a, a) == pytest.approx(1.0)

@@ -1,7 +1,8 @@
 """Label: keywords, a short headline and representative quotes for every cluster.
 
-Danish first: spaCy's blank Danish pipeline gives tokens and stop words, and the lookup lemmatiser
-from ``spacy-lookups-data`` gives lemmas without any model download. Keywords are ranked by
+Danish first: spaCy's blank Danish pipeline gives tokens and stop words, and the lemma lookup table
+of ``spacy-lookups-data`` (the table spaCy's lookup lemmatiser uses, read directly: 0.6 s instead of
+spaCy's 2.7 s in a new process) gives lemmas without any model download. Keywords are ranked by
 class-based TF-IDF over lemmas (each cluster is one "document"). The headline is a 1-4 word phrase
 that occurs in the cluster's own units (so it reads like the answers: "mangel på arbejdskraft", not
 "arbejdskraft_mangel_på"), chosen for how many of the cluster's units use it and how specific it is
@@ -201,31 +202,58 @@ _NLP_LOCK = threading.Lock()
 
 
 def get_nlp(language: str) -> Any:
-    """A blank spaCy pipeline with the lookup lemmatiser for ``language`` (``"da"`` or ``"en"``).
+    """A blank spaCy pipeline for ``language`` (``"da"`` or ``"en"``): tokenizer and stop words.
 
-    Loaded once per process; thread-safe, so :func:`wildproblems.map` can start loading it in the
-    background while the embedder works.
+    Loaded once per process; thread-safe. Lemmas come from :func:`lemma_table`.
 
-    >>> [t.lemma_ for t in get_nlp("da")("borgere")]
-    ['borger']
+    >>> [t.text for t in get_nlp("da")("mangel på hænder")]
+    ['mangel', 'på', 'hænder']
     """
     with _NLP_LOCK:
         if language not in _NLP:
-            _NLP[language] = _load_nlp(language)
+            import spacy
+
+            _NLP[language] = spacy.blank(language)
         return _NLP[language]
 
 
-def _load_nlp(language: str) -> Any:
-    import spacy
+_LEMMAS: dict[str, dict[str, str]] = {}
 
-    nlp = spacy.blank(language)
+
+def lemma_table(language: str) -> dict[str, str]:
+    """Word form -> lemma for ``language``, from ``spacy-lookups-data`` (``{}`` if it is missing).
+
+    The same table spaCy's ``lemmatizer`` in ``"lookup"`` mode reads, with the same rule (a form
+    not in the table is its own lemma), loaded straight from the package's JSON file.
+
+    >>> lemma_table("da").get("borgere")
+    'borger'
+    """
+    with _NLP_LOCK:
+        if language not in _LEMMAS:
+            _LEMMAS[language] = _load_lemmas(language)
+        return _LEMMAS[language]
+
+
+def _load_lemmas(language: str) -> dict[str, str]:
+    import gzip
+    import json
+    from importlib import resources
+
     try:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-    except Exception as exc:  # pragma: no cover - spacy-lookups-data missing
-        log.warning("no lookup lemmatiser for %r (%s); keywords use word forms", language, exc)
-        nlp = spacy.blank(language)
-    return nlp
+        data = resources.files("spacy_lookups_data").joinpath("data")
+    except ModuleNotFoundError:  # pragma: no cover - spacy-lookups-data is a dependency
+        log.warning("spacy-lookups-data is not installed: keywords use word forms, not lemmas")
+        return {}
+    for name in (f"{language}_lemma_lookup.json.gz", f"{language}_lemma_lookup.json"):
+        path = data.joinpath(name)
+        if path.is_file():
+            raw = path.read_bytes()
+            table = json.loads(gzip.decompress(raw) if name.endswith(".gz") else raw)
+            if isinstance(table, dict):
+                return table
+    log.warning("no lemma table for %r: keywords use word forms, not lemmas", language)
+    return {}
 
 
 @dataclass(frozen=True)
@@ -273,13 +301,15 @@ def tokenize(texts: Sequence[str], language: str = "da") -> list[list[Token]]:
     [('flere', 'flere', False), ('ældre', 'ældre', True), ('borgere', 'borger', True)]
     """
     nlp = get_nlp(language)
+    lemmas = lemma_table(language)
     stops = stop_words(language)
     out = []
     for doc in nlp.pipe([t.lower() for t in texts], batch_size=256):
         toks = []
         for t in doc:
             alpha = bool(_WORD.match(t.text))
-            lemma = (t.lemma_ or t.text).lower()
+            lemma = lemmas.get(t.text)
+            lemma = (lemma if isinstance(lemma, str) and lemma else t.text).lower()
             content = alpha and len(t.text) >= 2 and t.text not in stops and lemma not in stops
             toks.append(Token(t.text, lemma, content, alpha))
         out.append(toks)

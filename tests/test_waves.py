@@ -381,3 +381,30 @@ def test_compare_refuses_unrelated_maps(base):
     other = wp.WildMap(**{**base.__dict__, "clusters": clusters})
     with pytest.raises(wp.InputError, match="do not share their clusters: cause:0"):
         wp.compare(base, other)
+
+
+def test_compare_counts_the_map_by_the_same_rule_as_the_placed_wave(base, fake):
+    from wildproblems.waves import placed_labels
+
+    df = pd.read_csv(Path(__file__).parent / "data" / "tiny_da.csv", dtype=str)
+    # the same answers again: the same shares, nothing moves
+    again = base.assign(df, embedder=fake, wave="igen")
+    same = wp.compare(base, again)
+    assert same.settings["a_counted_by"] == "leave-one-out placement"
+    assert (same.clusters["change"] == 0).all() and not same.clusters["significant"].any()
+    # half of them: the map's shares are those of its units placed without themselves
+    half = base.assign(df.iloc[::2], embedder=fake, wave="halv")
+    cmp = wp.compare(base, half)
+    loo = placed_labels(base, leave_one_out=True)
+    for kind in ("cause", "solution"):
+        in_kind = base.units["kind"].to_numpy() == kind
+        for _, row in cmp.clusters[cmp.clusters["kind"] == kind].iterrows():
+            expected = float((loo[in_kind] == row["cluster"]).mean())
+            assert row["share_a"] == pytest.approx(expected, abs=1e-4)
+    # the old count (the map's own clusters) is still there for who wants it
+    old = wp.compare(base, half, place_base=False)
+    assert old.settings["a_counted_by"] == "its clusters"
+    own = base.units["cluster"].to_numpy()
+    in_cause = base.units["kind"].to_numpy() == "cause"
+    row = old.clusters[(old.clusters["kind"] == "cause") & (old.clusters["cluster"] == 0)].iloc[0]
+    assert row["share_a"] == pytest.approx(float((own[in_cause] == 0).mean()), abs=1e-4)

@@ -623,20 +623,15 @@ def _wave_model_tables(m: WildMap, wave: WildMap, model: Embedder) -> None:
     model_tables(wave, spec, anchors)
 
 
-def consistency(m: WildMap, leave_one_out: bool = False, **settings: Any) -> float:
-    """Share of the map's clustered units that placement puts back in their own cluster.
+def placed_labels(m: WildMap, leave_one_out: bool = False, **settings: Any) -> np.ndarray:
+    """The cluster each of the map's own units gets when it is placed on the map like a new
+    answer (-1: not clustered or new); with ``leave_one_out`` without itself.
 
-    With ``leave_one_out`` each unit is placed on the map without itself (how a *new* text like
-    it would fare): the honest figure for how well placement generalises. ``settings`` go to
-    :func:`calibrate`.
-
-    >>> consistency(m)  # doctest: +SKIP
-    1.0
+    ``settings`` go to :func:`calibrate`. :func:`wildproblems.compare` uses the leave-one-out
+    placement to count the map's own wave by the same rule as a wave placed on it.
     """
     cal = calibrate(m, **settings)
     labels = m.units["cluster"].to_numpy(dtype=np.int64)
-    if not (labels >= 0).any():
-        return float("nan")
     emb = np.asarray(m.embeddings, dtype=np.float32)
     kinds = m.units["kind"].to_numpy()
     xy = m.units[["x", "y"]].to_numpy(dtype=np.float64)
@@ -649,5 +644,22 @@ def consistency(m: WildMap, leave_one_out: bool = False, **settings: Any) -> flo
         sims, idx = _top_k(emb[ref], emb[ref], k, exclude_self=leave_one_out)
         threshold = cal["kinds"][kind]["threshold"]
         got[ref] = _vote(sims, idx, labels[ref], xy[ref], cal["n_similar"], threshold)[0]
+    return got
+
+
+def consistency(m: WildMap, leave_one_out: bool = False, **settings: Any) -> float:
+    """Share of the map's clustered units that placement puts back in their own cluster.
+
+    With ``leave_one_out`` each unit is placed on the map without itself (how a *new* text like
+    it would fare): the honest figure for how well placement generalises. ``settings`` go to
+    :func:`calibrate`.
+
+    >>> consistency(m)  # doctest: +SKIP
+    1.0
+    """
+    labels = m.units["cluster"].to_numpy(dtype=np.int64)
+    if not (labels >= 0).any():
+        return float("nan")
+    got = placed_labels(m, leave_one_out=leave_one_out, **settings)
     clustered = labels >= 0
     return float((got[clustered] == labels[clustered]).mean())

@@ -22,7 +22,7 @@ from .idealtypes import classify_kinds, model_tables
 from .ingest import Ingested, InputData, ingest
 from .label import UNCLUSTERED_LABEL, Labeler
 from .reduce import MIN_UNITS, Reducer
-from .result import CLUSTER_COLUMNS, UNIT_FRONT, WildMap, kinds_in
+from .result import CLUSTER_COLUMNS, UNIT_FRONT, WildMap, cluster_keys, kinds_in
 from .segment import segment as segment_answers
 
 log = logging.getLogger(__name__)
@@ -186,7 +186,7 @@ class _UnitColumns:
     def attach(self, units: pd.DataFrame) -> pd.DataFrame:
         units = units.copy()
         units["cluster"] = self.cluster
-        units["cluster_key"] = units["kind"] + ":" + units["cluster"].astype(str)
+        units["cluster_key"] = cluster_keys(units)
         units["membership"] = np.round(self.membership, 4)
         units["assigned"] = self.assigned
         units["x"] = np.round(self.xy[:, 0], 5)

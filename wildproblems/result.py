@@ -44,6 +44,15 @@ def kinds_in(units: pd.DataFrame) -> list[str]:
     return [k for k in KIND_ORDER if k in present]
 
 
+def cluster_keys(units: pd.DataFrame) -> pd.Series:
+    """``kind:cluster`` of every unit: a cluster's name across kinds, waves and files.
+
+    >>> cluster_keys(pd.DataFrame({"kind": ["cause", "solution"], "cluster": [2, -1]})).tolist()
+    ['cause:2', 'solution:-1']
+    """
+    return units["kind"] + ":" + units["cluster"].astype(str)
+
+
 #: The columns ``WildMap.units`` starts with (input columns and extra stage columns follow).
 UNIT_FRONT = [
     "unit_id",

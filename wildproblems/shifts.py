@@ -17,7 +17,7 @@ import pandas as pd
 
 from .errors import InputError
 from .label import UNCLUSTERED_LABEL
-from .result import KIND_ORDER, WildMap
+from .result import KIND_ORDER, WildMap, cluster_keys
 
 _PLOT_WORDS = {
     "da": {"new": "ny", "axis": "ændring i andel (procentpoint)"},
@@ -255,20 +255,18 @@ def compare(
     if a_placed:
         from .waves import placed_labels
 
-        lab = placed_labels(a, leave_one_out=True)
-        units_a = a.units.assign(
-            cluster=lab, cluster_key=[f"{k}:{c}" for k, c in zip(a.units["kind"], lab)]
-        )
+        units_a = a.units.assign(cluster=placed_labels(a, leave_one_out=True))
+        units_a["cluster_key"] = cluster_keys(units_a)
         # a text of b that is also in the map found itself there; count it as its twin in a is
         # counted, so the same answers give the same shares
-        twin = dict(zip(zip(units_a["kind"], units_a["text"]), units_a["cluster_key"]))
-        keys_b = [
-            twin.get((k, t), key)
-            for k, t, key in zip(b.units["kind"], b.units["text"], b.units["cluster_key"])
-        ]
+        twin = dict(zip(zip(units_a["kind"], units_a["text"]), units_a["cluster"]))
         units_b = b.units.assign(
-            cluster_key=keys_b, cluster=[int(key.rsplit(":", 1)[1]) for key in keys_b]
+            cluster=[
+                twin.get((k, t), c)
+                for k, t, c in zip(b.units["kind"], b.units["text"], b.units["cluster"])
+            ]
         )
+        units_b["cluster_key"] = cluster_keys(units_b)
 
     # rows: every cluster of either map plus one "not clustered" row per kind
     meta = pd.concat([a.clusters, b.clusters], ignore_index=True).drop_duplicates("cluster_key")

@@ -49,7 +49,7 @@ from .embed import Embedder, embed_units, get_embedder
 from .errors import InputError
 from .ingest import InputData, _as_frame
 from .label import UNCLUSTERED_LABEL, Labeler, representative
-from .result import KIND_ORDER, WildMap, kinds_in
+from .result import KIND_ORDER, WildMap, cluster_keys, kinds_in
 
 log = logging.getLogger(__name__)
 
@@ -523,7 +523,7 @@ def assign(
 
     units = units.copy()
     units["cluster"] = cluster
-    units["cluster_key"] = units["kind"] + ":" + units["cluster"].astype(str)
+    units["cluster_key"] = cluster_keys(units)
     units["label"] = [
         label_of.get(key, NEW_LABEL[language] if s == "new" else UNCLUSTERED_LABEL[language])
         for key, s in zip(units["cluster_key"], status)

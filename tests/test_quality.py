@@ -135,3 +135,20 @@ def test_quality_of_a_ward_map_does_not_search_the_size_again(blob_map, monkeypa
     q = m.quality(seeds=(1, 2, 3))
     assert q.iloc[0]["seed_stability"] == pytest.approx(1.0)
     assert q.iloc[0]["resampling_stability"] == m.provenance["chosen"]["all"]["stability"]
+
+
+def test_quality_of_a_map_with_a_given_size_measures_its_resampling_stability(blob_map):
+    from wildproblems.cluster import resampling_stability
+
+    m0, df = blob_map
+    m = wp.map(df, text="svar", id="id", embeddings=m0.embeddings, progress=False,
+               min_cluster_size=6)  # fmt: skip
+    assert m.provenance["chosen"]["all"]["stability"] is None  # nothing was searched
+    X = np.asarray(m.embeddings, dtype=np.float64)
+    expected = resampling_stability(
+        X, {6: m.units["cluster"].to_numpy()}, keys=m.units["text"].tolist()
+    )[6]
+    for seeds in ((1, 2), ()):  # with seeds the seed runs' clusters are reused; without, one run
+        q = m.quality(seeds=seeds)
+        assert q.iloc[0]["resampling_stability"] == pytest.approx(expected, abs=1e-4)
+        assert q.iloc[0]["seed_stability"] == pytest.approx(1.0)

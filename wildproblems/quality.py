@@ -103,17 +103,19 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
         # the chosen size tests the seed; hdbscan: its size choice runs on UMAP and is re-run too
         kw_seed = {**kw, "min_cluster_size": mcs} if kw["method"] == "ward" and mcs else kw
         runs = [labels]
+        raw = None  # the clusters before outliers are assigned (seed-free for ward)
         for seed in seeds:
             cl, space, _ = cluster_embeddings(X, random_state=seed, fold_keys=keys, **kw_seed)
-            lab = cl.labels_
+            raw = lab = cl.labels_
             if m.config.assign_outliers:
                 lab, _ = assign_to_nearest(space, lab)
             runs.append(lab)
         pairs = [adjusted_rand_score(a, b) for a, b in itertools.combinations(runs, 2)]
         resampling = chosen.get("stability")
         if resampling is None and kw["method"] == "ward" and mcs:
-            raw, _, _ = cluster_embeddings(X, **{**kw, "min_cluster_size": mcs})
-            resampling = resampling_stability(X, {mcs: raw.labels_}, keys=keys)[mcs]
+            if raw is None:  # no seeds given: cluster once at the chosen size
+                raw = cluster_embeddings(X, **kw_seed)[0].labels_
+            resampling = resampling_stability(X, {mcs: raw}, keys=keys)[mcs]
         inside = labels >= 0
         n_clusters = len(set(labels[inside]))
         validity = float("nan")

@@ -1,7 +1,7 @@
 """Label: keywords, a short headline and representative quotes for every cluster.
 
 Danish first: spaCy's blank Danish pipeline gives tokens and stop words, and the lemma lookup table
-of ``spacy-lookups-data`` (the table spaCy's lookup lemmatiser uses, read directly: 0.6 s instead of
+of ``spacy-lookups-data`` (the table spaCy's lookup lemmatiser uses, read directly: 0.45-0.6 s instead of
 spaCy's 2.7 s in a new process) gives lemmas without any model download. Keywords are ranked by
 class-based TF-IDF over lemmas (each cluster is one "document"). The headline is a 1-4 word phrase
 that occurs in the cluster's own units (so it reads like the answers: "mangel på arbejdskraft", not

@@ -234,14 +234,14 @@ def test_foertidspension_sentences_cover_the_statements(frames):
     covered = _norm(complete["text"]).isin(set(_norm(df["text"])))
     assert covered.mean() > 0.98, complete.loc[~covered, "text"].tolist()
     # same lexical kind rules as the statements
-    from corpora.build import fp12_kind
+    from corpora.reports.foertidspension_2012 import fp12_kind
 
     assert (df["kind"] == df["text"].map(fp12_kind)).all()
     assert {"cause", "solution"} <= set(df["kind"])
 
 
 def test_fp12_sentence_rules():
-    from corpora.build import _fp12_is_debris, fp12_is_clean_sentence
+    from corpora.reports.foertidspension_2012 import _fp12_is_debris, fp12_is_clean_sentence
 
     assert _fp12_is_debris("Alle N 545 289 253 466 1.553")
     assert _fp12_is_debris("Andet 1,7 1,9 - .")

@@ -1,0 +1,1 @@
+"""One parser per source report: each turns a report's text lines into corpus rows."""

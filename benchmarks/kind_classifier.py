@@ -28,8 +28,9 @@ import pandas as pd
 
 from wildproblems import corpora
 from wildproblems.embed import embed_texts, get_embedder
-from wildproblems.idealtypes import KIND_ORDER, AnchorEmbedder, KindClassifier, cue_hits
-from wildproblems.models import load_model
+from wildproblems.model.anchors import AnchorEmbedder
+from wildproblems.model.kinds import KIND_ORDER, KindClassifier, cue_hits
+from wildproblems.model.spec import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import wildproblems as wp
-from wildproblems.waves import consistency
+from wildproblems.waves.place import consistency
 
 
 def bertopic_consistency(texts: list[str], emb: np.ndarray, folder: Path) -> float | None:

@@ -161,33 +161,18 @@ def run_chromium(url: str, tmp: Path, *args: str, timeout: int = 120) -> str:
 
 
 @pytest.fixture(scope="session")
-def modelled_map(real_map):
-    """real_map with a small hand-made pathways and corners frame, in the columns the outputs
-    rely on (pathway, name, description, axis_<axis>, clusters, weights; corner, value, method)."""
-    import dataclasses
+def modelled_map(tiny_da, tmp_path_factory):
+    """tiny_da mapped with INVI & KL's model (velfaerd-2035: four pathways on the Afvikling -
+    Udvikling axis, corners with party as the group) by the real pipeline and the real default
+    embedder: the pathways, respondents and corners tables are what the model step makes."""
+    import wildproblems as wp
 
-    keys = real_map.clusters["cluster_key"].tolist()
-    pathways = pd.DataFrame(
-        {
-            "pathway": ["less", "smarter", "join", "newdeal"],
-            "name": ["Less is more", "Smarter not harder", "Join forces", "New deal"],
-            "description": [
-                "Gennemgribende afbureaukratisering",
-                "Ny teknologi frigør medarbejderne",
-                "Nedbryd siloer, brug civilsamfundet",
-                "Genforhandl samfundskontrakten",
-            ],
-            "axis_development": [-0.8, -0.2, 0.35, 0.9],
-            "clusters": [keys[:2], keys[1:3], keys[2:], []],
-            "weights": [[0.9, 0.4], [0.6, 0.3], [0.5] * len(keys[2:]), []],
-        }
+    return wp.map(
+        tiny_da,
+        **TINY_ROLES,
+        model="velfaerd-2035",
+        group="parti",
+        random_state=0,
+        progress=False,
+        cache_dir=str(tmp_path_factory.mktemp("modelled-map-cache")),
     )
-    pathways.attrs["axes"] = {"development": ("Afvikling", "Udvikling")}
-    corners = pd.DataFrame(
-        {
-            "corner": ["causes", "solutions", "scale", "conflict"],
-            "value": [0.61, 0.42, 3.0, 0.2],
-            "method": ["entropy", "entropy", "levels named", "opposing pairs"],
-        }
-    )
-    return dataclasses.replace(real_map, pathways=pathways, corners=corners)

@@ -156,3 +156,42 @@ def test_adjusted_rand_matches_scikit_learn():
             a, b = np.arange(10), np.arange(10)[::-1]
         assert adjusted_rand(a, b) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
         assert adjusted_rand(a, a) == pytest.approx(1.0)
+
+
+def test_a_given_size_too_large_for_the_data_is_said_not_clamped_silently(caplog):
+    from wildproblems.cluster import Clusterer
+
+    X, _ = blobs(n_per=6, centers=3)
+    with caplog.at_level("WARNING"):
+        cl = Clusterer(min_cluster_size=15).fit(X)
+    assert cl.min_cluster_size_ == 9
+    assert "min_cluster_size=15 is more than half of the 18 units: 9 used" in cl.selection_
+    assert "more than half" in caplog.text
+    with pytest.raises(ValueError, match="at least 2"):
+        Clusterer(min_cluster_size=1).fit(X)
+
+
+def test_map_quality_and_waves_take_their_stages_from_one_place(monkeypatch, tiny_da):
+    """map() and quality() build their clusterer, layout and labeller with
+    wildproblems.stages.build_stages from the map's config (so do the waves' emerging clusters),
+    and the map's provenance records what those stages are."""
+    import wildproblems as wp
+    import wildproblems.pipeline
+    import wildproblems.quality
+    from tests.conftest import TINY_ROLES, CountingEmbedder
+    from wildproblems.stages import build_stages
+
+    seen = []
+
+    def spy(cfg, progress=None):
+        seen.append(cfg.min_cluster_size)
+        return build_stages(cfg, progress)
+
+    for mod in (wildproblems.pipeline, wildproblems.quality):
+        monkeypatch.setattr(mod, "build_stages", spy)
+    emb = CountingEmbedder()
+    m = wp.map(tiny_da, **TINY_ROLES, embedder=emb, min_cluster_size=4, progress=False, cache=False)
+    assert seen == [4]
+    m.quality(seeds=(1,))
+    assert len(seen) > 1 and set(seen) == {4}
+    assert m.provenance["stages"]["cluster"] == build_stages(m.config).describe()["cluster"]

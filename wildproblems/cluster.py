@@ -459,8 +459,23 @@ class Clusterer:
         n = X.shape[0]
         if n < 3:
             raise ValueError(f"need at least 3 rows to cluster, got {n}")
-        sizes = [self.min_cluster_size] if self.min_cluster_size else candidate_sizes(n)
-        sizes = list(dict.fromkeys(min(max(2, s), max(2, n // 2)) for s in sizes))
+        self.adjusted_ = None
+        if self.min_cluster_size:
+            if self.min_cluster_size < 2:
+                raise ValueError(
+                    f"min_cluster_size must be at least 2, got {self.min_cluster_size}"
+                )
+            sizes = [self.min_cluster_size]
+            if self.min_cluster_size > max(2, n // 2):
+                # a cluster must leave room for a second one; said in the log and the provenance
+                sizes = [max(2, n // 2)]
+                self.adjusted_ = (
+                    f"min_cluster_size={self.min_cluster_size} is more than half of the {n} units: "
+                    f"{sizes[0]} used"
+                )
+                log.warning(self.adjusted_)
+        else:
+            sizes = list(dict.fromkeys(min(s, max(2, n // 2)) for s in candidate_sizes(n)))
         if self.method == "ward":
             runs = self._ward_runs(X, sizes, fold_keys)
         else:
@@ -478,7 +493,7 @@ class Clusterer:
         self.candidates_ = [{k: v for k, v in r.items() if not k.startswith("_")} for r in runs]
         tried = [r["min_cluster_size"] for r in runs]
         if self.min_cluster_size:
-            self.selection_ = "given"
+            self.selection_ = "given" if self.adjusted_ is None else f"given; {self.adjusted_}"
         elif self.method == "ward":
             folds_by = "the units' texts" if fold_keys is not None else "the vectors"
             self.selection_ = (
@@ -568,7 +583,7 @@ def cluster_embeddings(
     space = X
     chosen: dict[str, Any] = {"method": method}
     if method == "hdbscan":
-        from .reduce import Reducer
+        from .layout import Reducer
 
         red = Reducer(
             n_components=n_components,
@@ -596,3 +611,75 @@ def cluster_embeddings(
         }
     )
     return cl, space, chosen
+
+
+class ClusterStage:
+    """The configured clustering stage of a map: one kind's embeddings in, clusters out.
+
+    Built from a :class:`~wildproblems.config.MapConfig` by :func:`wildproblems.stages.build_stages`
+    and used by :func:`wildproblems.map`, :func:`wildproblems.quality.quality` and the waves, so
+    every caller clusters the same way. :meth:`fit` returns ``(labels, probabilities, assigned,
+    chosen)``; :meth:`describe` says what runs.
+
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(c, 0.1, size=(15, 8)) for c in np.eye(8)[:3] * 3])
+    >>> labels, prob, assigned, chosen = ClusterStage().fit(X)
+    >>> int(labels.max()) + 1, chosen["method"]
+    (3, 'ward')
+    """
+
+    def __init__(
+        self,
+        method: str = "ward",
+        min_cluster_size: int | None = None,
+        min_samples: int | None = None,
+        n_components: int = 5,
+        n_neighbors: int | None = None,
+        random_state: int = 0,
+        assign_outliers: bool = False,
+        progress: bool = False,
+    ) -> None:
+        self.method = method
+        self.min_cluster_size = min_cluster_size
+        self.min_samples = min_samples
+        self.n_components = n_components
+        self.n_neighbors = n_neighbors
+        self.random_state = random_state
+        self.assign_outliers = assign_outliers
+        self.progress = progress
+
+    def fit(
+        self,
+        X: np.ndarray,
+        fold_keys: Sequence[str] | None = None,
+        min_cluster_size: int | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        """Cluster the rows of ``X``; ``min_cluster_size`` overrides the stage's own (a size
+        already chosen, e.g. when :func:`~wildproblems.quality.quality` re-clusters a map)."""
+        cl, space, chosen = cluster_embeddings(
+            X,
+            method=self.method,
+            min_cluster_size=min_cluster_size or self.min_cluster_size,
+            min_samples=self.min_samples,
+            n_components=self.n_components,
+            n_neighbors=self.n_neighbors,
+            random_state=self.random_state,
+            progress=self.progress,
+            fold_keys=fold_keys,
+        )
+        labels = cl.labels_
+        assigned = np.zeros(len(labels), dtype=bool)
+        if self.assign_outliers:
+            labels, assigned = assign_to_nearest(space, labels)
+        chosen["assign_outliers"] = self.assign_outliers
+        return labels, cl.probabilities_, assigned, chosen
+
+    def describe(self) -> dict[str, Any]:
+        """What the stage does, for provenance and the report's method text."""
+        return {
+            "method": self.method,
+            "min_cluster_size": self.min_cluster_size,
+            "min_samples": self.min_samples if self.method == "hdbscan" else None,
+            "n_components": self.n_components if self.method == "hdbscan" else None,
+            "assign_outliers": self.assign_outliers,
+        }

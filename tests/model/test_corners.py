@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from wildproblems.errors import InputError
 from wildproblems.model.corners import (
     bimodality_coefficient,
     compute_corners,
@@ -93,5 +94,5 @@ def test_without_group_and_errors():
     c = compute_corners(u, spec)
     assert not c["measure"].str.startswith("group").any()
     assert list(c.columns) == ["corner", "measure", "value", "score", "method"]
-    with pytest.raises(KeyError, match="'parti2'"):
+    with pytest.raises(InputError, match="'parti2'"):
         compute_corners(u, spec, group="parti2")

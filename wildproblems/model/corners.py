@@ -44,6 +44,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..schema import CORNER_COLUMNS
 from .spec import ModelSpec
 
@@ -278,7 +279,9 @@ def compute_corners(units: pd.DataFrame, spec: ModelSpec, group: str | None = No
     ``group`` names a column of it (e.g. a party) for the group parts of the conflict corner.
     """
     if group is not None and group not in units.columns:
-        raise KeyError(f"group column {group!r} not among the units' columns")
+        raise InputError(
+            f"group column {group!r} not found; the units have columns {list(units.columns)}"
+        )
     rows: list[dict] = []
     for kind, corner in (("cause", "causes"), ("solution", "solutions")):
         if (units["kind"] == kind).any():

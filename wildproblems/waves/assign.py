@@ -136,10 +136,10 @@ def _map_spec(m: WildMap) -> Any:
 
 
 def _classify_wave_kinds(
-    m: WildMap, units: pd.DataFrame, emb: np.ndarray, model: Embedder | None
+    m: WildMap, units: pd.DataFrame, emb: np.ndarray, wave_embedder: Embedder | None
 ) -> pd.DataFrame:
     """Classify a wave's units as cause / solution / other with the map's own model spec."""
-    anchors = AnchorEmbedder(model, cache_dir=m.config.cache_dir, use_cache=m.config.cache)
+    anchors = AnchorEmbedder(wave_embedder, cache_dir=m.config.cache_dir, use_cache=m.config.cache)
     return classify_kinds(units, emb, _map_spec(m), anchors, given=False)
 
 
@@ -154,16 +154,16 @@ def _resolve_embedder(
     cfg = m.config
     base_id = m.provenance.get("embedder")
     if precomputed:
-        model, new_id = None, "precomputed"
+        wave_embedder, new_id = None, "precomputed"
     else:
-        model = (
+        wave_embedder = (
             embedder
             if embedder is not None and not isinstance(embedder, str)
             else get_embedder(
                 embedder or cfg.embedder, prefix=cfg.prefix, batch_size=cfg.batch_size
             )
         )
-        new_id = model.model_id
+        new_id = wave_embedder.model_id
     if new_id != base_id:
         if not allow_different_embedder:
             raise InputError(
@@ -172,13 +172,13 @@ def _resolve_embedder(
                 "embedder (embedder=...), or allow_different_embedder=True if you are sure"
             )
         log.warning("placing a wave embedded with %r on a map embedded with %r", new_id, base_id)
-    return model, new_id
+    return wave_embedder, new_id
 
 
 def _embed_wave(
     m: WildMap,
     texts: list[str],
-    model: Embedder | None,
+    wave_embedder: Embedder | None,
     embeddings: np.ndarray | None,
     progress: bool,
 ) -> tuple[np.ndarray, dict[str, int]]:
@@ -186,8 +186,8 @@ def _embed_wave(
     emb, _, _, stats = embed_units(
         texts,
         m.config.replace(progress=progress),
-        model,
-        embeddings if model is None else None,
+        wave_embedder,
+        embeddings if wave_embedder is None else None,
     )
     if emb.shape[1] != m.embeddings.shape[1]:
         raise InputError(
@@ -266,7 +266,7 @@ def assign(
     cfg = m.config
     language = cfg.language
     progress = cfg.progress if progress is None else progress
-    model, embedder_id = _resolve_embedder(
+    wave_embedder, embedder_id = _resolve_embedder(
         m, embedder, embeddings is not None, allow_different_embedder
     )
     cols = m.provenance.get("columns", {}) or {}
@@ -293,9 +293,9 @@ def assign(
             f"has kinds {kinds_in(units)}: pass kind=... naming the wave's kind column"
             + (" (or kind=None)" if cols.get("kind") is None else "")
         )
-    emb, emb_stats = _embed_wave(m, units["text"].tolist(), model, embeddings, progress)
+    emb, emb_stats = _embed_wave(m, units["text"].tolist(), wave_embedder, embeddings, progress)
     if classify:
-        units = _classify_wave_kinds(m, units, emb, model)
+        units = _classify_wave_kinds(m, units, emb, wave_embedder)
 
     calibration = calibrate(m, n_neighbors, n_similar, novelty_quantile)
     placed = place(m, emb, units["kind"].tolist(), calibration)
@@ -404,13 +404,13 @@ def assign(
         provenance=provenance,
         embeddings=emb,
     )
-    if cfg.model is not None and model is not None:
-        _wave_model_tables(m, wave, model)
+    if cfg.model is not None and wave_embedder is not None:
+        _wave_model_tables(m, wave, wave_embedder)
     return wave
 
 
-def _wave_model_tables(m: WildMap, wave: WildMap, model: Embedder) -> None:
+def _wave_model_tables(m: WildMap, wave: WildMap, wave_embedder: Embedder) -> None:
     """Pathways, respondents and corners of a wave, computed with the map's model spec on the
     wave's own units (so ``compare`` can show the corners per wave)."""
-    anchors = AnchorEmbedder(model, cache_dir=m.config.cache_dir, use_cache=m.config.cache)
+    anchors = AnchorEmbedder(wave_embedder, cache_dir=m.config.cache_dir, use_cache=m.config.cache)
     model_tables(wave, _map_spec(m), anchors)

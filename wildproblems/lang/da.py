@@ -1,0 +1,306 @@
+"""Every word wildproblems prints or reads in Danish."""
+
+from __future__ import annotations
+
+#: Words that carry no topic in answers, on top of spaCy's stop words.
+STOP_WORDS = frozenset(
+    {
+        # abbreviations and fillers of written answers
+        "fx",
+        "bl.a",
+        "bla",
+        "osv",
+        "mv",
+        "mm",
+        "ift",
+        "pga",
+        "dvs",
+        "evt",
+        "ca",
+        "mv.",
+        "etc",
+        # quantity and degree words
+        "mere",
+        "flere",
+        "meget",
+        "mange",
+        "stor",
+        "større",
+        "hel",
+        "hele",
+        "både",
+        "lidt",
+        "nok",
+        "rigtig",
+        "rigtigt",
+        "virkelig",
+        "faktisk",
+        "stadig",
+        "bare",
+        "lige",
+        "ligesom",
+        "sådan",
+        "godt",
+        "god",
+        "gode",
+        "nogen",
+        "noget",
+        "nogle",
+        "ikke",
+        "altså",
+        "jo",
+        "samt",
+        "ting",
+        # spoken language (interview quotes)
+        "ja",
+        "jamen",
+        "nej",
+        "nå",
+        "øh",
+        "åh",
+        "okay",
+        "ok",
+        "vel",
+        "hva",
+        "dét",
+        "sgu",
+        "da",
+        # number words
+        "en",
+        "et",
+        "to",
+        "tre",
+        "fire",
+        "fem",
+        "seks",
+        "syv",
+        "otte",
+        "ni",
+        "ti",
+        "første",
+        "anden",
+        "andet",
+        "tredje",
+        # very general verbs (lemmas)
+        "gøre",
+        "få",
+        "får",
+        "blive",
+        "være",
+        "have",
+        "kunne",
+        "skulle",
+        "ville",
+        "burde",
+        "måtte",
+        "tage",
+        "give",
+        "komme",
+        "sige",
+        "se",
+        "gå",
+        "stå",
+        "ligge",
+        "sætte",
+        "holde",
+        "finde",
+        "begynde",
+        "ske",
+        "hedde",
+        "tænke",
+        "tro",
+        "synes",
+        "mene",
+        "mener",
+        "vide",
+        "prøve",
+        "bruge",
+        "sidde",
+        "kalde",
+        "lave",
+        "spørge",
+        "svare",
+        "snakke",
+        "tale",
+        "tror",
+        # general time words
+        "gang",
+        "dag",
+        "år",
+        "tid",
+        "nu",
+        "så",
+        "dengang",
+        "altid",
+        "aldrig",
+        "igen",
+    }
+)
+
+#: Spellings of the unit kinds in this language (lower-cased before lookup).
+KIND_ALIASES = {
+    "årsag": "cause",
+    "årsager": "cause",
+    "aarsag": "cause",
+    "udfordring": "cause",
+    "udfordringer": "cause",
+    "problem": "cause",
+    "løsning": "solution",
+    "løsninger": "solution",
+    "loesning": "solution",
+    "forslag": "solution",
+    "andet": "other",
+    "anden": "other",
+}
+
+#: Headline of units in no cluster.
+UNCLUSTERED = "(ikke klynget)"
+
+#: Headline of units of a new wave that fit no part of the map.
+NEW = "(nyt: passer ikke på kortet)"
+
+#: Figures.
+PLOT = {
+    "unclustered": "grå: ikke i en klynge",
+    "pathways": "{n} veje",
+    "units": "{n} enheder",
+    "more": "+ {n} flere",
+    "no_clusters": "ingen klynger",
+}
+
+#: The comparison of two waves.
+COMPARE = {"new": "ny", "axis": "ændring i andel (procentpoint)"}
+
+#: The interactive map.
+EXPLORE = {
+    "search": "Søg i teksterne…",
+    "all": "alle",
+    "shown": "{n} af {total} vist",
+    "hint": "Klik på en prik for at se klyngens citater. Søg og filtrér ovenfor.",
+    "cluster": "Klynge",
+    "respondent": "Respondent",
+    "units": "enheder",
+    "respondents": "respondenter",
+    "keywords": "Nøgleord",
+    "matches": "{n} tekster matcher",
+    "kind": "Type",
+    "unclustered": "ikke i en klynge",
+    "title": "Interaktivt kort",
+}
+
+#: REFI-QDA codebooks and projects.
+QDA = {
+    "unclustered": "(ikke klynget)",
+    "unclustered_desc": "Tekststykker af typen {kind}, som ingen klynge fik ({n}).",
+    "kind_desc": "Klynger af {kind} fundet af wildproblems.",
+    "pathways": "Veje",
+    "pathways_desc": "Idealtypiske veje fra modellen; hver vej samler de klynger, der fører til "
+    "den.",
+    "keywords": "Nøgleord",
+    "size": "Størrelse: {n} tekststykker ({share}), {r} respondenter",
+    "key": "Klyngenøgle",
+    "quotes": "Citater",
+    "feeds": "Klynger (vægt)",
+    "axis": "Placering på aksen",
+    "not_found": "Tekststykket {uid} blev ikke fundet ordret i besvarelsen: hele besvarelsen er "
+    "markeret.",
+    "project_desc": "Kort over et vildt problem, lavet med wildproblems {version}.",
+}
+
+#: The HTML report.
+REPORT = {
+    "title": "Kort over et vildt problem",
+    "generated": "Lavet {date} med wildproblems {version}",
+    "contents": "Indhold",
+    "basis": "Datagrundlag",
+    "respondents": "respondenter",
+    "answers": "besvarelser",
+    "units": "tekststykker",
+    "words": "ord",
+    "dropped": "frasorteret",
+    "dropped_none": "Ingen besvarelser er frasorteret.",
+    "dropped_some": "Frasorterede besvarelser efter årsag:",
+    "per_kind": "Pr. type",
+    "kind": "Type",
+    "clusters": "klynger",
+    "unclustered": "ikke i en klynge",
+    "assigned": "tildelt nærmeste klynge",
+    "map_of": "Kortet",
+    "map_note": "Hver prik er ét tekststykke; jo tættere to prikker ligger, jo mere ens er deres "
+    "ordlyd og betydning. Prikker i samme farve hører til samme klynge; grå prikker "
+    "hører ikke til nogen klynge.",
+    "cluster_cards": "Klyngerne",
+    "keywords": "Nøgleord",
+    "share": "andel",
+    "quotes": "Citater",
+    "pathways": "Veje",
+    "pathways_none": "Ingen model givet: kortet er lavet uden idealtyper, så der er ingen veje.",
+    "pathway": "Vej",
+    "position": "Placering på aksen",
+    "feeding": "Klynger der fører hertil",
+    "corners": "De fire hjørner",
+    "corners_none": "Ingen model givet: hjørnerne (årsager, løsninger, skala, konflikt) er ikke "
+    "målt.",
+    "corner": "Hjørne",
+    "value": "Værdi",
+    "how": "Sådan er det målt",
+    "method": "Metode og proveniens",
+    "method_segment": {
+        True: "Besvarelserne er delt i tekststykker (én årsag eller løsning pr. stykke)",
+        False: "Hver besvarelse er ét tekststykke",
+    },
+    "method_embed": "og omsat til vektorer med sprogmodellen {embedder}.",
+    "method_cluster": {
+        "ward": "Hver type er grupperet for sig i et Ward-hierarki over vektorerne, skåret med "
+        "HDBSCAN's excess-of-mass-regel ({sizes}).",
+        "hdbscan": "Hver type er reduceret til {n_components} dimensioner med UMAP og grupperet "
+        "med HDBSCAN ({sizes}).",
+    },
+    "method_size_chosen": "mindste klyngestørrelse {size}, valgt som den, hvis klynger er mest "
+    "stabile, når en del af tekststykkerne udelades",
+    "method_size_given": "mindste klyngestørrelse {size}, givet af brugeren",
+    "method_assigned": "Tekststykker uden klynge er derefter tildelt den nærmeste klynge og "
+    "markeret som tildelt.",
+    "method_layout": "Kortet er tegnet med UMAP i to dimensioner ({n_neighbors} naboer, frø "
+    "{seed}); klyngerne er fundet i det fulde vektorrum, ikke på kortet.",
+    "method_label": "Klyngernes overskrifter og nøgleord er taget fra klyngernes egen tekst "
+    "(klassebaseret TF-IDF), og citaterne er de tekststykker, der ligger tættest på klyngens "
+    "midte. Kortet er en hjælp til at læse besvarelserne, ikke en erstatning for det: læs "
+    "citaterne.",
+    "embedder": "Sprogmodel",
+    "seed": "Tilfældighedsfrø",
+    "input_hash": "Fingeraftryk af input",
+    "created": "Kort lavet",
+    "chosen": "Valgte parametre",
+    "versions": "Versioner",
+    "settings": "Indstillinger",
+    "timings": "Tidsforbrug (s)",
+    "no_clusters": "Ingen klynger fundet for denne type.",
+}
+#: Kind names: (one, many, heading).
+KINDS = {
+    "cause": ("årsag", "årsager", "Årsager"),
+    "solution": ("løsning", "løsninger", "Løsninger"),
+    "other": ("andet udsagn", "andre udsagn", "Andre udsagn"),
+    "all": ("udsagn", "udsagn", "Udsagn"),
+}
+
+#: Nouns with their plural: (one, many).
+NOUNS = {
+    "cluster": ("klynge", "klynger"),
+    "respondent": ("respondent", "respondenter"),
+    "answer": ("besvarelse", "besvarelser"),
+    "unit": ("tekststykke", "tekststykker"),
+    "pathway": ("vej", "veje"),
+}
+
+#: A count of units in clusters, e.g. "1.374 årsager i 26 klynger".
+COUNT_TITLE = "{n} {noun} i {k} {clusters}"
+
+#: Number format: thousands separator, decimal mark, percentage pattern.
+THOUSANDS = "."
+DECIMAL = ","
+PERCENT = "{} %"
+
+#: Words that join two list items inside one point ("3. og 4. kvartal"): never a split.
+CONNECTORS = frozenset({"og", "eller", "samt", "til"})

@@ -1,0 +1,199 @@
+"""Every word wildproblems prints or reads in English."""
+
+from __future__ import annotations
+
+#: Words that carry no topic in answers, on top of spaCy's stop words.
+STOP_WORDS = frozenset(
+    {
+        "eg",
+        "etc",
+        "ie",
+        "also",
+        "make",
+        "get",
+        "lot",
+        "lots",
+        "thing",
+        "things",
+        "really",
+        "need",
+        "needs",
+        "more",
+        "less",
+        "much",
+        "many",
+        "good",
+        "better",
+        "way",
+        "ways",
+        "yeah",
+        "yes",
+        "well",
+        "okay",
+        "one",
+        "two",
+        "three",
+        "go",
+        "say",
+        "see",
+        "know",
+    }
+)
+
+#: Spellings of the unit kinds in this language (lower-cased before lookup).
+KIND_ALIASES = {
+    "cause": "cause",
+    "causes": "cause",
+    "solution": "solution",
+    "solutions": "solution",
+    "other": "other",
+    "": "other",
+}
+
+#: Headline of units in no cluster.
+UNCLUSTERED = "(unclustered)"
+
+#: Headline of units of a new wave that fit no part of the map.
+NEW = "(new: fits no part of the map)"
+
+#: Figures.
+PLOT = {
+    "unclustered": "grey: not in a cluster",
+    "pathways": "{n} pathways",
+    "units": "{n} units",
+    "more": "+ {n} more",
+    "no_clusters": "no clusters",
+}
+
+#: The comparison of two waves.
+COMPARE = {"new": "new", "axis": "change in share (percentage points)"}
+
+#: The interactive map.
+EXPLORE = {
+    "search": "Search the texts…",
+    "all": "all",
+    "shown": "{n} of {total} shown",
+    "hint": "Click a dot to list its cluster's quotes. Search and filter above.",
+    "cluster": "Cluster",
+    "respondent": "Respondent",
+    "units": "units",
+    "respondents": "respondents",
+    "keywords": "Keywords",
+    "matches": "{n} texts match",
+    "kind": "Kind",
+    "unclustered": "not in a cluster",
+    "title": "Interactive map",
+}
+
+#: REFI-QDA codebooks and projects.
+QDA = {
+    "unclustered": "(unclustered)",
+    "unclustered_desc": "Units of kind {kind} that no cluster took ({n}).",
+    "kind_desc": "Clusters of {kind} found by wildproblems.",
+    "pathways": "Pathways",
+    "pathways_desc": "The model's idealtype pathways; each gathers the clusters that feed it.",
+    "keywords": "Keywords",
+    "size": "Size: {n} units ({share}), {r} respondents",
+    "key": "Cluster key",
+    "quotes": "Quotes",
+    "feeds": "Clusters (weight)",
+    "axis": "Position on the axis",
+    "not_found": "Unit {uid} was not found verbatim in its answer: the whole answer is selected.",
+    "project_desc": "Map of a wild problem, made with wildproblems {version}.",
+}
+
+#: The HTML report.
+REPORT = {
+    "title": "Map of a wild problem",
+    "generated": "Made {date} with wildproblems {version}",
+    "contents": "Contents",
+    "basis": "Data basis",
+    "respondents": "respondents",
+    "answers": "answers",
+    "units": "units of text",
+    "words": "words",
+    "dropped": "dropped",
+    "dropped_none": "No answers were dropped.",
+    "dropped_some": "Dropped answers by reason:",
+    "per_kind": "By kind",
+    "kind": "Kind",
+    "clusters": "clusters",
+    "unclustered": "not in a cluster",
+    "assigned": "assigned to nearest cluster",
+    "map_of": "The map",
+    "map_note": "Each dot is one unit of text; the closer two dots, the more alike their wording "
+    "and meaning. Dots of one colour belong to one cluster; grey dots belong to none.",
+    "cluster_cards": "The clusters",
+    "keywords": "Keywords",
+    "share": "share",
+    "quotes": "Quotes",
+    "pathways": "Pathways",
+    "pathways_none": "No model given: the map was made without idealtypes, so it has no pathways.",
+    "pathway": "Pathway",
+    "position": "Position on the axis",
+    "feeding": "Clusters feeding it",
+    "corners": "The four corners",
+    "corners_none": "No model given: the corners (causes, solutions, scale, conflict) were not "
+    "measured.",
+    "corner": "Corner",
+    "value": "Value",
+    "how": "How it was measured",
+    "method": "Method and provenance",
+    "method_segment": {
+        True: "The answers were split into units (one cause or solution each)",
+        False: "Each answer is one unit",
+    },
+    "method_embed": "and turned into vectors by the language model {embedder}.",
+    "method_cluster": {
+        "ward": "Each kind was clustered on its own in a Ward hierarchy over the vectors, cut "
+        "with HDBSCAN's excess-of-mass rule ({sizes}).",
+        "hdbscan": "Each kind was reduced to {n_components} dimensions with UMAP and clustered "
+        "with HDBSCAN ({sizes}).",
+    },
+    "method_size_chosen": "minimum cluster size {size}, chosen as the size whose clusters are "
+    "most stable when part of the units is left out",
+    "method_size_given": "minimum cluster size {size}, given by the user",
+    "method_assigned": "Units in no cluster were then assigned to their nearest cluster and "
+    "marked as assigned.",
+    "method_layout": "The map was drawn with a 2-d UMAP ({n_neighbors} neighbours, seed "
+    "{seed}); the clusters were found in the full vector space, not on the map.",
+    "method_label": "Headlines and keywords come from each cluster's own text (class-based "
+    "TF-IDF), and the quotes are the units closest to the cluster's centre. The map helps to "
+    "read the answers; it does not replace reading them: read the quotes.",
+    "embedder": "Language model",
+    "seed": "Random seed",
+    "input_hash": "Input fingerprint",
+    "created": "Map made",
+    "chosen": "Chosen parameters",
+    "versions": "Versions",
+    "settings": "Settings",
+    "timings": "Time taken (s)",
+    "no_clusters": "No clusters found for this kind.",
+}
+#: Kind names: (one, many, heading).
+KINDS = {
+    "cause": ("cause", "causes", "Causes"),
+    "solution": ("solution", "solutions", "Solutions"),
+    "other": ("other statement", "other statements", "Other statements"),
+    "all": ("statement", "statements", "Statements"),
+}
+
+#: Nouns with their plural: (one, many).
+NOUNS = {
+    "cluster": ("cluster", "clusters"),
+    "respondent": ("respondent", "respondents"),
+    "answer": ("answer", "answers"),
+    "unit": ("unit of text", "units of text"),
+    "pathway": ("pathway", "pathways"),
+}
+
+#: A count of units in clusters, e.g. "1,374 causes in 26 clusters".
+COUNT_TITLE = "{n} {noun} in {k} {clusters}"
+
+#: Number format: thousands separator, decimal mark, percentage pattern.
+THOUSANDS = ","
+DECIMAL = "."
+PERCENT = "{}%"
+
+#: Words that join two list items inside one point ("Q3 and 4"): never a split.
+CONNECTORS = frozenset({"and", "or", "to"})

@@ -39,6 +39,8 @@ if __package__ in (None, ""):
         split_sentences,
         strip_debris,
     )
+    from build_napire import COLUMNS as NAPIRE_COLUMNS  # type: ignore[no-redef]
+    from build_napire import build_napire  # type: ignore[no-redef]
 else:  # imported as corpora.build
     from .clean import (
         clean_line,
@@ -50,6 +52,8 @@ else:  # imported as corpora.build
         split_sentences,
         strip_debris,
     )
+    from .build_napire import COLUMNS as NAPIRE_COLUMNS
+    from .build_napire import build_napire
 
 
 @dataclass(frozen=True)
@@ -994,8 +998,13 @@ def build_typology(lines: list[str]) -> list[dict]:
 # --------------------------------------------------------------------------------------------
 
 
-def build_all(seeds: Path, out: Path, *, allow_changed_seeds: bool = False) -> dict[str, int]:
-    """Write every corpus CSV into ``out``; return row counts by file stem."""
+def build_all(
+    seeds: Path, out: Path, *, allow_changed_seeds: bool = False, napire: Path | None = None
+) -> dict[str, int]:
+    """Write every corpus CSV into ``out``; return row counts by file stem.
+
+    ``napire``: the NaPiRE 2018 data folder (``build_napire.py``); ``None`` leaves that corpus out.
+    """
     paths = {key: find_seed(seeds, key) for key in SEEDS}
     for key, path in paths.items():
         want = SEEDS[key].sha256
@@ -1028,6 +1037,10 @@ def build_all(seeds: Path, out: Path, *, allow_changed_seeds: bool = False) -> d
         FP12_TYPOLOGY_COLUMNS,
         build_typology(fp_lines),
     )
+    if napire is not None:
+        counts["napire_2018"] = write_csv(
+            out / "napire_2018.csv", NAPIRE_COLUMNS, build_napire(napire)
+        )
     return counts
 
 
@@ -1037,8 +1050,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=here.parent.parent / "shared" / "seeds")
     parser.add_argument("--out", type=Path, default=here)
     parser.add_argument("--allow-changed-seeds", action="store_true")
+    parser.add_argument(
+        "--napire",
+        type=Path,
+        default=here.parent.parent / "shared" / "data" / "napire2018",
+        help="NaPiRE 2018 data folder ('' to leave napire_2018 out)",
+    )
     args = parser.parse_args(argv)
-    counts = build_all(args.seeds, args.out, allow_changed_seeds=args.allow_changed_seeds)
+    napire = args.napire if str(args.napire) not in ("", ".") else None
+    counts = build_all(
+        args.seeds, args.out, allow_changed_seeds=args.allow_changed_seeds, napire=napire
+    )
     for name, n in counts.items():
         print(f"{name}: {n} rows")
     return 0

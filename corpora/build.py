@@ -29,6 +29,8 @@ from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from build_napire import COLUMNS as NAPIRE_COLUMNS  # type: ignore[no-redef]
+    from build_napire import build_napire  # type: ignore[no-redef]
     from clean import (  # type: ignore[no-redef]
         clean_line,
         is_page_number,
@@ -39,9 +41,9 @@ if __package__ in (None, ""):
         split_sentences,
         strip_debris,
     )
-    from build_napire import COLUMNS as NAPIRE_COLUMNS  # type: ignore[no-redef]
-    from build_napire import build_napire  # type: ignore[no-redef]
 else:  # imported as corpora.build
+    from .build_napire import COLUMNS as NAPIRE_COLUMNS
+    from .build_napire import build_napire
     from .clean import (
         clean_line,
         is_page_number,
@@ -52,8 +54,6 @@ else:  # imported as corpora.build
         split_sentences,
         strip_debris,
     )
-    from .build_napire import COLUMNS as NAPIRE_COLUMNS
-    from .build_napire import build_napire
 
 
 @dataclass(frozen=True)

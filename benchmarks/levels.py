@@ -103,12 +103,9 @@ def bcubed_f(labels: np.ndarray, gold: list[set[str]]) -> float:
     shared_clusters = P @ P.T
     both = np.minimum(shared_codes, shared_clusters)
     with np.errstate(divide="ignore", invalid="ignore"):
-        prec = np.where(shared_clusters > 0, both / shared_clusters, 0.0).sum(1) / (
-            shared_clusters > 0
-        ).sum(1)
-        rec = np.where(shared_codes > 0, both / shared_codes, 0.0).sum(1) / (
-            shared_codes > 0
-        ).sum(1)
+        in_cluster, in_code = shared_clusters > 0, shared_codes > 0
+        prec = np.where(in_cluster, both / shared_clusters, 0.0).sum(1) / in_cluster.sum(1)
+        rec = np.where(in_code, both / shared_codes, 0.0).sum(1) / in_code.sum(1)
     p, r = float(prec.mean()), float(rec.mean())
     return 2 * p * r / (p + r) if p + r > 0 else 0.0
 

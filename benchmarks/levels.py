@@ -77,12 +77,23 @@ SPECS = [
 ]
 
 
-def bcubed_f(labels: np.ndarray, gold: list[set[str]]) -> float:
-    """Extended BCubed F (Amigó et al. 2009) of a flat clustering against overlapping codes.
+def _indicator(sets: list[set]) -> np.ndarray:
+    """Units x items 0/1 matrix of a list of sets."""
+    items = sorted(set().union(*sets), key=str)
+    index = {c: i for i, c in enumerate(items)}
+    M = np.zeros((len(sets), len(items)), dtype=np.float64)
+    for row, s in enumerate(sets):
+        M[row, [index[c] for c in s]] = 1.0
+    return M
 
-    ``labels``: one cluster per unit (-1, unclustered, counts as one cluster); ``gold``: the set
-    of codes of each unit (non-empty). Pairs are weighted by ``min(shared clusters, shared
-    codes) / shared clusters`` for precision and ``/ shared codes`` for recall.
+
+def bcubed_f(labels: np.ndarray | list[set], gold: list[set[str]]) -> float:
+    """Extended BCubed F (Amigó et al. 2009) of a clustering against overlapping codes.
+
+    ``labels``: one cluster per unit (-1, unclustered, counts as one cluster), or one *set* of
+    clusters per unit (an answer that reaches several clusters); ``gold``: the set of codes of
+    each unit (non-empty). Pairs are weighted by ``min(shared clusters, shared codes) / shared
+    clusters`` for precision and ``/ shared codes`` for recall.
 
     >>> bcubed_f(np.array([0, 0, 1, 1]), [{"a"}, {"a"}, {"b"}, {"b"}])
     1.0
@@ -90,15 +101,14 @@ def bcubed_f(labels: np.ndarray, gold: list[set[str]]) -> float:
     0.667
     >>> bcubed_f(np.array([0, 0, 1]), [{"a"}, {"a", "b"}, {"b"}]) < 1.0
     True
+    >>> bcubed_f([{0}, {0, 1}, {1}], [{"a"}, {"a", "b"}, {"b"}])
+    1.0
     """
-    codes = sorted(set().union(*gold))
-    index = {c: i for i, c in enumerate(codes)}
-    G = np.zeros((len(gold), len(codes)), dtype=np.float64)
-    for row, s in enumerate(gold):
-        G[row, [index[c] for c in s]] = 1.0
-    _, inv = np.unique(labels, return_inverse=True)
-    P = np.zeros((len(labels), int(inv.max()) + 1), dtype=np.float64)
-    P[np.arange(len(labels)), inv] = 1.0
+    G = _indicator(gold)
+    if isinstance(labels, np.ndarray):
+        P = _indicator([{int(v)} for v in labels])
+    else:
+        P = _indicator(list(labels))
     shared_codes = G @ G.T
     shared_clusters = P @ P.T
     both = np.minimum(shared_codes, shared_clusters)

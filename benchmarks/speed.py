@@ -80,20 +80,35 @@ def child_wildproblems(n: int, cache_dir: str, runs: str) -> dict:
 
     t_import = time.perf_counter() - t0
     texts = load_texts(n)
-    out = {"n_texts": len(texts), "origin": dict(_ORIGIN), "import_s": round(t_import, 2),
-           "runs": []}
+    out = {
+        "n_texts": len(texts),
+        "origin": dict(_ORIGIN),
+        "import_s": round(t_import, 2),
+        "runs": [],
+    }
     for run in runs.split(","):
         use_cache = run != "nocache"
         t = time.perf_counter()
-        m = wp.map(texts, segment=False, cache=use_cache, cache_dir=cache_dir, progress=False,
-                   random_state=0)
+        m = wp.map(
+            texts,
+            segment=False,
+            cache=use_cache,
+            cache_dir=cache_dir,
+            progress=False,
+            random_state=0,
+        )
         wall = time.perf_counter() - t
-        out["runs"].append({"run": run, "wall_s": round(wall, 2),
-                            "stages": m.provenance["timings_s"],
-                            "embeddings": m.provenance["counts"]["embeddings"],
-                            "clusters": int(len(m.clusters)),
-                            "unclustered": round(m.unclustered_share(), 3),
-                            "labels": m.clusters["label"].tolist()})
+        out["runs"].append(
+            {
+                "run": run,
+                "wall_s": round(wall, 2),
+                "stages": m.provenance["timings_s"],
+                "embeddings": m.provenance["counts"]["embeddings"],
+                "clusters": int(len(m.clusters)),
+                "unclustered": round(m.unclustered_share(), 3),
+                "labels": m.clusters["label"].tolist(),
+            }
+        )
     out["peak_rss_mb"] = round(_peak_mb(), 1)
     return out
 
@@ -120,10 +135,15 @@ def child_bertopic(n: int, cache_dir: str, repeats: int) -> dict:
         topics, _ = model.fit_transform(texts, embeddings=np.asarray(emb))
         wall = time.perf_counter() - t
         info = model.get_topic_info()
-        res["runs"].append({"run": "cold" if r == 0 else "warm", "wall_s": round(wall, 2),
-                            "topics": int((info["Topic"] >= 0).sum()),
-                            "outliers": round(float(np.mean(np.asarray(topics) == -1)), 3),
-                            "labels": info["Name"].head(8).tolist()})
+        res["runs"].append(
+            {
+                "run": "cold" if r == 0 else "warm",
+                "wall_s": round(wall, 2),
+                "topics": int((info["Topic"] >= 0).sum()),
+                "outliers": round(float(np.mean(np.asarray(topics) == -1)), 3),
+                "labels": info["Name"].head(8).tolist(),
+            }
+        )
     res["peak_rss_mb"] = round(_peak_mb(), 1)
     return res
 
@@ -143,9 +163,11 @@ def _check_labels(labels: list[str]) -> dict:
     stops = stop_words("da")
     words = [w for lab in labels for w in lab.lower().split()]
     edge = [w for lab in labels for w in (lab.lower().split()[:1] + lab.lower().split()[-1:])]
-    return {"labels_with_æøå": sum(any(ch in lab.lower() for ch in "æøå") for lab in labels),
-            "stop_words_at_label_edges": sorted({w for w in edge if w in stops}),
-            "single_letter_words": sorted({w for w in words if len(w) == 1 and w.isalpha()})}
+    return {
+        "labels_with_æøå": sum(any(ch in lab.lower() for ch in "æøå") for lab in labels),
+        "stop_words_at_label_edges": sorted({w for w in edge if w in stops}),
+        "single_letter_words": sorted({w for w in words if len(w) == 1 and w.isalpha()}),
+    }
 
 
 def main() -> None:
@@ -169,44 +191,63 @@ def main() -> None:
     print(f"# wildproblems speed benchmark, {args.n} sentences, {os.cpu_count()} cores")
     first = _run_child(["--child", "wp", *base, "--runs", "cache,nocache,cache"])
     second = _run_child(["--child", "wp", *base, "--runs", "cache"])
-    rows = [("cold process, uncached embeddings", first["runs"][0]),
-            ("warm process, uncached embeddings", first["runs"][1]),
-            ("warm process, cached embeddings", first["runs"][2]),
-            ("cold process, cached embeddings", second["runs"][0])]
+    rows = [
+        ("cold process, uncached embeddings", first["runs"][0]),
+        ("warm process, uncached embeddings", first["runs"][1]),
+        ("warm process, cached embeddings", first["runs"][2]),
+        ("cold process, cached embeddings", second["runs"][0]),
+    ]
     stages = ["ingest", "segment", "embed", "reduce", "cluster", "label", "total"]
-    print(f"texts: {first['n_texts']} ({first['origin']['sentences']} sentences and quotes, "
-          f"{first['origin']['clauses']} clauses of longer sentences); "
-          f"import wildproblems: {first['import_s']} s")
+    print(
+        f"texts: {first['n_texts']} ({first['origin']['sentences']} sentences and quotes, "
+        f"{first['origin']['clauses']} clauses of longer sentences); "
+        f"import wildproblems: {first['import_s']} s"
+    )
     print(f"{'situation':36s}" + "".join(f"{s:>9s}" for s in stages) + f"{'wall':>9s}")
     for name, r in rows:
-        print(f"{name:36s}" + "".join(f"{r['stages'].get(s, 0):9.2f}" for s in stages)
-              + f"{r['wall_s']:9.2f}")
-    print(f"peak RSS: first process {first['peak_rss_mb']} MB, second process "
-          f"{second['peak_rss_mb']} MB")
+        print(
+            f"{name:36s}"
+            + "".join(f"{r['stages'].get(s, 0):9.2f}" for s in stages)
+            + f"{r['wall_s']:9.2f}"
+        )
+    print(
+        f"peak RSS: first process {first['peak_rss_mb']} MB, second process "
+        f"{second['peak_rss_mb']} MB"
+    )
     last = first["runs"][2]
     print(f"clusters: {last['clusters']}, unclustered share {last['unclustered']}")
     print("labels:", "; ".join(last["labels"][:15]))
     print("label check:", json.dumps(_check_labels(last["labels"]), ensure_ascii=False))
     if not args.no_bertopic:
         bt = _run_child(["--child", "bertopic", *base])
-        print("\nBERTopic fit_transform (same texts, same embeddings, its default UMAP "
-              "n_neighbors=15 n_components=5 min_dist=0 cosine, HDBSCAN min_cluster_size=10 eom):")
+        print(
+            "\nBERTopic fit_transform (same texts, same embeddings, its default UMAP "
+            "n_neighbors=15 n_components=5 min_dist=0 cosine, HDBSCAN min_cluster_size=10 eom):"
+        )
         for r in bt["runs"]:
-            print(f"  {r['run']:5s} {r['wall_s']:8.2f} s  topics {r['topics']}, "
-                  f"outliers {r['outliers']}")
+            print(
+                f"  {r['run']:5s} {r['wall_s']:8.2f} s  topics {r['topics']}, "
+                f"outliers {r['outliers']}"
+            )
         print(f"  peak RSS {bt['peak_rss_mb']} MB; labels: {'; '.join(bt['runs'][-1]['labels'])}")
         warm_bt = bt["runs"][-1]["wall_s"]
         cold_bt = bt["runs"][0]["wall_s"]
         print(f"\nratio map(cached, warm) / BERTopic (warm): {last['wall_s'] / warm_bt:.2f}")
-        print(f"ratio map(cached, cold process) / BERTopic (cold process): "
-              f"{second['runs'][0]['wall_s'] / cold_bt:.2f}")
+        print(
+            f"ratio map(cached, cold process) / BERTopic (cold process): "
+            f"{second['runs'][0]['wall_s'] / cold_bt:.2f}"
+        )
         ours = second["import_s"] + second["runs"][0]["wall_s"]
         theirs = bt["import_s"] + cold_bt
-        print(f"cold process including the import of each library: wildproblems "
-              f"{second['import_s']:.2f} + {second['runs'][0]['wall_s']:.2f} s, BERTopic "
-              f"{bt['import_s']:.2f} + {cold_bt:.2f} s; ratio {ours / theirs:.2f}")
-    print("\nnote: numba keeps compiled UMAP kernels on disk; the very first run after installing "
-          "is slower than any 'cold process' figure here.")
+        print(
+            f"cold process including the import of each library: wildproblems "
+            f"{second['import_s']:.2f} + {second['runs'][0]['wall_s']:.2f} s, BERTopic "
+            f"{bt['import_s']:.2f} + {cold_bt:.2f} s; ratio {ours / theirs:.2f}"
+        )
+    print(
+        "\nnote: numba keeps compiled UMAP kernels on disk; the very first run after installing "
+        "is slower than any 'cold process' figure here."
+    )
 
 
 if __name__ == "__main__":

@@ -57,10 +57,8 @@ def main() -> None:
 
     import wildproblems as wp
 
-    print(
-        f"{'units':>7} {'themes':>6} {'reduce':>7} {'cluster':>8} {'label':>6} {'total':>7} "
-        f"{'clusters':>8} {'unclust':>7} {'AMI':>6} {'min_cluster_size':>16}"
-    )
+    print(f"{'units':>7} {'themes':>6} {'reduce':>7} {'cluster':>8} {'label':>6} {'total':>7} "
+          f"{'clusters':>8} {'unclust':>7} {'AMI':>6} {'min_cluster_size':>16}")
     for n in args.sizes:
         X, y, texts = synthetic(n, args.themes)
         t = time.perf_counter()
@@ -68,11 +66,9 @@ def main() -> None:
         total = time.perf_counter() - t
         s = m.provenance["timings_s"]
         ami = adjusted_mutual_info_score(y, m.units["cluster"])
-        print(
-            f"{n:7d} {len(set(y)):6d} {s['reduce']:7.2f} {s['cluster']:8.2f} {s['label']:6.2f} "
-            f"{total:7.2f} {len(m.clusters):8d} {m.unclustered_share():7.3f} {ami:6.3f} "
-            f"{m.provenance['chosen']['all']['min_cluster_size']:16d}"
-        )
+        print(f"{n:7d} {len(set(y)):6d} {s['reduce']:7.2f} {s['cluster']:8.2f} {s['label']:6.2f} "
+              f"{total:7.2f} {len(m.clusters):8d} {m.unclustered_share():7.3f} {ami:6.3f} "
+              f"{m.provenance['chosen']['all']['min_cluster_size']:16d}")
 
 
 if __name__ == "__main__":

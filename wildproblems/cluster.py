@@ -604,8 +604,9 @@ def cluster_embeddings(
 
 #: codes: about ``n ** CODE_EXPONENT`` clusters for ``n`` units (the grain a researcher codes at)
 CODE_EXPONENT = 0.6
-#: themes: about ``sqrt(code target)`` clusters, kept within THEME_RANGE
-THEME_RANGE = (2, 15)
+#: themes: about ``sqrt(code target)`` clusters, kept within THEME_RANGE (an overview) and at
+#: most half the code target (at least 2)
+THEME_RANGE = (5, 15)
 #: each level's cut is searched among ``target / LEVEL_BAND .. target * LEVEL_BAND`` clusters
 LEVEL_BAND = 4 / 3
 
@@ -613,14 +614,15 @@ LEVEL_BAND = 4 / 3
 def level_targets(n: int) -> tuple[float, float]:
     """``(code_target, theme_target)``: the number of clusters each level aims at for ``n`` units.
 
-    Codes: ``n ** 0.6`` (at most ``n / 2``); themes: the square root of that, within 2..15, so
-    that a theme holds about as many codes as there are themes.
+    Codes: ``n ** 0.6`` (at most ``n / 2``); themes: the square root of that (a theme holds
+    about as many codes as there are themes), within 5..15 for an overview, but at most half the
+    codes (and at least 2), so that small corpora still get themes that group codes.
 
-    >>> [tuple(round(t, 1) for t in level_targets(n)) for n in (30, 750, 1700)]
-    [(7.7, 2.8), (53.1, 7.3), (86.7, 9.3)]
+    >>> [tuple(round(t, 1) for t in level_targets(n)) for n in (30, 100, 750, 1700)]
+    [(7.7, 3.8), (15.8, 5.0), (53.1, 7.3), (86.7, 9.3)]
     """
     code = min(max(2.0, n**CODE_EXPONENT), max(2.0, n / 2))
-    theme = min(max(float(THEME_RANGE[0]), code**0.5), float(THEME_RANGE[1]), code)
+    theme = max(2.0, min(max(float(THEME_RANGE[0]), code**0.5), float(THEME_RANGE[1]), code / 2))
     return code, theme
 
 
@@ -730,7 +732,7 @@ def cluster_levels(
             "horizontal cuts of one Ward tree; each level takes the cut with the largest "
             "merge-height gap among target/(4/3)..target*(4/3) clusters; codes target "
             f"n**{CODE_EXPONENT}, themes sqrt(code target) within {THEME_RANGE[0]}.."
-            f"{THEME_RANGE[1]}; codes nest in themes"
+            f"{THEME_RANGE[1]} and at most half the code target; codes nest in themes"
         ),
         "n_units": n,
         "code": {"target": round(code_target, 2), **code_pick, "candidates": code_cands},

@@ -153,7 +153,9 @@ def check_sources(folder: Path) -> None:
     for rel, want in SHA256.items():
         path = folder / rel
         if not path.is_file():
-            raise FileNotFoundError(f"NaPiRE source file missing: {path}")
+            raise FileNotFoundError(
+                f"NaPiRE source file missing: {path} (build.py: --napire '' leaves napire_2018 out)"
+            )
         got = hashlib.sha256(path.read_bytes()).hexdigest()
         if want and got != want:
             raise ValueError(f"{path}: sha256 {got} differs from the expected {want}")

@@ -35,14 +35,22 @@ from corpora.reports.foertidspension_2012 import (  # noqa: E402
     build_foertidspension,
     build_typology,
 )
+from corpora.reports.napire_2018 import COLUMNS as NAPIRE_COLUMNS  # noqa: E402
+from corpora.reports.napire_2018 import build_napire  # noqa: E402
 
 # --------------------------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------------------------
 
 
-def build_all(seeds: Path, out: Path, *, allow_changed_seeds: bool = False) -> dict[str, int]:
-    """Write every corpus CSV into ``out``; return row counts by file stem."""
+def build_all(
+    seeds: Path, out: Path, *, allow_changed_seeds: bool = False, napire: Path | None = None
+) -> dict[str, int]:
+    """Write every corpus CSV into ``out``; return row counts by file stem.
+
+    ``napire``: the NaPiRE 2018 data folder (``reports/napire_2018.py``); ``None`` leaves that
+    corpus out.
+    """
     paths = {key: find_seed(seeds, key) for key in SEEDS}
     for key, path in paths.items():
         want = SEEDS[key].sha256
@@ -75,6 +83,10 @@ def build_all(seeds: Path, out: Path, *, allow_changed_seeds: bool = False) -> d
         FP12_TYPOLOGY_COLUMNS,
         build_typology(fp_lines),
     )
+    if napire is not None:
+        counts["napire_2018"] = write_csv(
+            out / "napire_2018.csv", NAPIRE_COLUMNS, build_napire(napire)
+        )
     return counts
 
 
@@ -84,8 +96,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=here.parent.parent / "shared" / "seeds")
     parser.add_argument("--out", type=Path, default=here)
     parser.add_argument("--allow-changed-seeds", action="store_true")
+    parser.add_argument(
+        "--napire",
+        type=Path,
+        default=here.parent.parent / "shared" / "data" / "napire2018",
+        help="NaPiRE 2018 data folder ('' to leave napire_2018 out)",
+    )
     args = parser.parse_args(argv)
-    counts = build_all(args.seeds, args.out, allow_changed_seeds=args.allow_changed_seeds)
+    napire = args.napire if str(args.napire) not in ("", ".") else None
+    counts = build_all(
+        args.seeds, args.out, allow_changed_seeds=args.allow_changed_seeds, napire=napire
+    )
     for name, n in counts.items():
         print(f"{name}: {n} rows")
     return 0

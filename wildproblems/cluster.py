@@ -683,3 +683,147 @@ class ClusterStage:
             "n_components": self.n_components if self.method == "hdbscan" else None,
             "assign_outliers": self.assign_outliers,
         }
+
+
+# ------------------------------------------------------------------------------------------------
+# two levels: themes and codes, nested cuts of one Ward tree
+# ------------------------------------------------------------------------------------------------
+
+#: codes: about ``n ** CODE_EXPONENT`` clusters for ``n`` units (the grain a researcher codes at)
+CODE_EXPONENT = 0.6
+#: themes: about ``sqrt(code target)`` clusters, kept within THEME_RANGE (an overview) and at
+#: most half the code target (at least 2)
+THEME_RANGE = (5, 15)
+#: each level's cut is searched among ``target / LEVEL_BAND .. target * LEVEL_BAND`` clusters
+LEVEL_BAND = 4 / 3
+
+
+def level_targets(n: int) -> tuple[float, float]:
+    """``(code_target, theme_target)``: the number of clusters each level aims at for ``n`` units.
+
+    Codes: ``n ** 0.6`` (at most ``n / 2``); themes: the square root of that (a theme holds
+    about as many codes as there are themes), within 5..15 for an overview, but at most half the
+    codes (and at least 2), so that small corpora still get themes that group codes.
+
+    >>> [tuple(round(t, 1) for t in level_targets(n)) for n in (30, 100, 750, 1700)]
+    [(7.7, 3.8), (15.8, 5.0), (53.1, 7.3), (86.7, 9.3)]
+    """
+    code = min(max(2.0, n**CODE_EXPONENT), max(2.0, n / 2))
+    theme = max(2.0, min(max(float(THEME_RANGE[0]), code**0.5), float(THEME_RANGE[1]), code / 2))
+    return code, theme
+
+
+def cut_tree_k(tree: np.ndarray, k: int) -> np.ndarray:
+    """Labels of the horizontal cut of a linkage ``tree`` into ``k`` clusters: the first
+    ``n - k`` merges are made, the rest undone (0..k-1, numbered by first unit).
+
+    Cuts into fewer clusters only ever merge clusters of a finer cut, so two cuts of one tree
+    nest.
+
+    >>> t = np.array([[0, 1, 0.1, 2], [2, 3, 0.2, 2], [4, 5, 1.0, 4]])
+    >>> cut_tree_k(t, 2).tolist(), cut_tree_k(t, 4).tolist()
+    ([0, 0, 1, 1], [0, 1, 2, 3])
+    """
+    n = tree.shape[0] + 1
+    if not 1 <= k <= n:
+        raise ValueError(f"cannot cut {n} units into {k} clusters")
+    parent = list(range(2 * n - 1))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for step in range(n - k):
+        a, b = int(tree[step, 0]), int(tree[step, 1])
+        parent[find(a)] = n + step
+        parent[find(b)] = n + step
+    roots = [find(i) for i in range(n)]
+    ids: dict[int, int] = {}
+    return np.array([ids.setdefault(r, len(ids)) for r in roots], dtype=int)
+
+
+def _level_candidates(heights: np.ndarray, target: float, hi_cap: int) -> list[dict[str, Any]]:
+    """Every cut in the band around ``target`` with its merge-height gap."""
+    n = heights.shape[0] + 1
+    lo = max(2, int(np.ceil(target / LEVEL_BAND)))
+    hi = min(hi_cap, n - 1, int(np.floor(target * LEVEL_BAND)))
+    lo = min(lo, hi)
+    out = []
+    for k in range(lo, hi + 1):
+        kept, undone = heights[n - k - 1], heights[n - k]  # last merge made, first merge undone
+        gap = float(undone / kept) if kept > 0 else float("inf")
+        out.append({"k": k, "height": round(float(kept), 6), "gap": round(gap, 6)})
+    return out
+
+
+def _pick(cands: list[dict[str, Any]], target: float) -> dict[str, Any]:
+    """The candidate with the largest gap; ties go to the cut closest to ``target``."""
+    return max(cands, key=lambda c: (c["gap"], -abs(np.log(c["k"] / target)), -c["k"]))
+
+
+def cluster_levels(
+    X: np.ndarray, tree: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Two nested levels of clusters from the Ward tree: *themes* (an overview) and *codes*
+    (the grain a researcher codes at); ``(theme, code, record)``.
+
+    The rule (label-free, seed-free, the same for every corpus):
+
+    1. Build the Ward tree of ``clustering_space(X)`` (or take ``tree``, a SciPy linkage).
+    2. Codes: among the horizontal cuts into ``T / 4/3 .. T * 4/3`` clusters, with
+       ``T = n ** 0.6`` (:func:`level_targets`), take the cut that sits in the widest gap of the
+       tree, i.e. with the largest ratio between the height of the first merge it undoes and the
+       last merge it makes (clusters that are far apart relative to how tight they are).
+    3. Themes: the same, around ``sqrt(T)`` (within 2..15) and never more than the codes.
+
+    Both levels cut the same tree, so every code lies in exactly one theme. Every unit gets a
+    theme and a code (there is no "unclustered" at these levels). Labels are numbered by size
+    (largest first): themes 0..t-1, codes 0..c-1 over the whole corpus. ``record`` holds the
+    rule, the targets, every candidate cut of both levels (``k``, merge ``height``, ``gap``) and
+    the chosen ones, plus ``parent``: the theme of each code.
+
+    >>> rng = np.random.default_rng(0)
+    >>> centres = np.eye(12)[:9] * 3
+    >>> X = np.vstack([rng.normal(c, 0.2, size=(12, 12)) for c in centres])
+    >>> theme, code, rec = cluster_levels(X)
+    >>> rec["theme"]["k"] <= rec["code"]["k"], len(set(code.tolist())) == rec["code"]["k"]
+    (True, True)
+    >>> all(len(set(theme[code == c].tolist())) == 1 for c in set(code.tolist()))
+    True
+    """
+    X = np.asarray(X, dtype=np.float64)
+    n = X.shape[0]
+    if n < 3:
+        raise ValueError(f"need at least 3 rows for two levels of clusters, got {n}")
+    if tree is None:
+        tree = ward_tree(clustering_space(X))
+    heights = np.maximum.accumulate(np.asarray(tree[:, 2], dtype=np.float64))
+    code_target, theme_target = level_targets(n)
+    code_cands = _level_candidates(heights, code_target, n - 1)
+    code_pick = _pick(code_cands, code_target)
+    theme_cands = _level_candidates(heights, theme_target, code_pick["k"])
+    theme_pick = _pick(theme_cands, theme_target)
+    code = _relabel_by_size(cut_tree_k(tree, code_pick["k"]))
+    theme = _relabel_by_size(cut_tree_k(tree, theme_pick["k"]))
+    parent = [int(theme[np.argmax(code == c)]) for c in range(code_pick["k"])]
+    # codes numbered by theme, then by size within the theme
+    order = sorted(range(len(parent)), key=lambda c: (parent[c], c))
+    remap = np.empty(len(order), dtype=int)
+    remap[order] = np.arange(len(order))
+    code = remap[code]
+    parent = [parent[c] for c in order]
+    record = {
+        "rule": (
+            "horizontal cuts of one Ward tree; each level takes the cut with the largest "
+            "merge-height gap among target/(4/3)..target*(4/3) clusters; codes target "
+            f"n**{CODE_EXPONENT}, themes sqrt(code target) within {THEME_RANGE[0]}.."
+            f"{THEME_RANGE[1]} and at most half the code target; codes nest in themes"
+        ),
+        "n_units": n,
+        "code": {"target": round(code_target, 2), **code_pick, "candidates": code_cands},
+        "theme": {"target": round(theme_target, 2), **theme_pick, "candidates": theme_cands},
+        "parent": parent,
+    }
+    return theme, code, record

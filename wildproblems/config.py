@@ -45,6 +45,7 @@ PARAMETER_CONSTRAINTS: dict[str, list[Any]] = {
     "min_samples": [Interval(1), None],
     "cluster_method": [("ward", "hdbscan")],
     "assign_outliers": [bool],
+    "levels": [bool],
     "n_keywords": [Interval(1)],
     "n_quotes": [Interval(1)],
     "model": [str, None],
@@ -121,6 +122,7 @@ class MapConfig:
     min_samples: int | None = None
     cluster_method: str = "ward"
     assign_outliers: bool = False
+    levels: bool = True
     n_keywords: int = 10
     n_quotes: int = 3
     model: str | None = None

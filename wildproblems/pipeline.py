@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cluster import cluster_levels
 from .config import MapConfig
 from .embed import Embedder, embed_units
 from .errors import InputError
@@ -22,7 +23,7 @@ from .model.spec import load_model
 from .provenance import counts as count_record
 from .provenance import record, timed
 from .result import WildMap
-from .schema import CLUSTER_COLUMNS, UNIT_FRONT, cluster_keys, kinds_in
+from .schema import CLUSTER_COLUMNS, KIND_ORDER, LEVEL_COLUMNS, UNIT_FRONT, cluster_keys, kinds_in
 from .segment import prepare_units
 from .stages import Stages, build_stages
 
@@ -84,11 +85,12 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         if len(idx) < MIN_UNITS:
             chosen[k] = _too_few(k, len(idx), kinds, spec is not None and kind is None)
             continue
-        chosen[k], frame = _map_kind(k, idx, units, emb[idx], stages, columns, timings)
-        frames.append(frame)
+        chosen[k], kind_frames = _map_kind(k, idx, units, emb[idx], stages, columns, timings)
+        frames += kind_frames
 
     units = columns.attach(units)
-    clusters = _cluster_table(frames)
+    clusters = _cluster_table([f for f in frames if "level" not in f.columns])
+    levels = _levels_table([f for f in frames if "level" in f.columns])
     label_of = dict(zip(clusters["cluster_key"], clusters["label"]))
     units["label"] = [
         label_of.get(key, UNCLUSTERED_LABEL[cfg.language]) for key in units["cluster_key"]
@@ -113,6 +115,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         config=cfg,
         provenance=provenance,
         embeddings=emb,
+        levels=levels,
     )
     if spec is not None:
         with timed(timings, "model"):
@@ -132,6 +135,8 @@ class _UnitColumns:
         self.membership = np.zeros(n, dtype=np.float32)
         self.assigned = np.zeros(n, dtype=bool)
         self.xy = np.zeros((n, 2), dtype=np.float32)
+        self.theme = np.full(n, -1, dtype=int)
+        self.code = np.full(n, -1, dtype=int)
 
     def attach(self, units: pd.DataFrame) -> pd.DataFrame:
         units = units.copy()
@@ -141,6 +146,9 @@ class _UnitColumns:
         units["assigned"] = self.assigned
         units["x"] = np.round(self.xy[:, 0], 5)
         units["y"] = np.round(self.xy[:, 1], 5)
+        if (self.code >= 0).any():
+            units["theme"] = self.theme
+            units["code"] = self.code
         return units
 
 
@@ -177,17 +185,55 @@ def _map_kind(
         out.cluster[idx] = labels
         out.membership[idx] = prob
     chosen["n_neighbors"] = stages.layout.n_neighbors_
+    sub = units.iloc[idx]
+    frames = [_label_rows(kind, labels, sub, X, stages, timings)]
+    if stages.levels and stages.clusterer.method == "ward":
+        with timed(timings, "levels"):
+            theme, code, record = cluster_levels(X)
+        out.theme[idx] = theme
+        out.code[idx] = code
+        chosen["levels"] = record
+        for level, ids in (("theme", theme), ("code", code)):
+            rows = _label_rows(kind, ids, sub, X, stages, timings)
+            parent = record["parent"] if level == "code" else [-1] * len(rows)
+            rows.insert(0, "level", level)
+            rows["parent"] = [int(parent[c]) for c in rows["cluster"]]
+            frames.append(rows)
+    return chosen, frames
+
+
+def _label_rows(
+    kind: str,
+    labels: np.ndarray,
+    sub: pd.DataFrame,
+    X: np.ndarray,
+    stages: Stages,
+    timings: dict[str, float],
+) -> pd.DataFrame:
+    """The cluster rows of one kind's ``labels``: headline, keywords, quotes, counts."""
     with timed(timings, "label"):
-        sub = units.iloc[idx]
         lab = stages.labeler.fit_transform(
             sub["text"].tolist(), labels, X, sub["respondent"].astype(str).tolist()
         )
     lab.insert(0, "kind", kind)
     lab["size"] = [int((labels == c).sum()) for c in lab["cluster"]]
-    lab["share"] = (lab["size"] / len(idx)).round(4)
+    lab["share"] = (lab["size"] / len(labels)).round(4)
     lab["respondents"] = [sub["respondent"][labels == c].nunique() for c in lab["cluster"]]
     lab["quote_ids"] = [[sub["unit_id"].iloc[i] for i in qi] for qi in lab["quote_index"]]
-    return chosen, lab.drop(columns=["quote_index"])
+    return lab.drop(columns=["quote_index"])
+
+
+def _levels_table(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """The themes and codes of every kind in the documented column order (:data:`LEVEL_COLUMNS`);
+    ``None`` when no kind was cut into levels."""
+    if not frames:
+        return None
+    rows = pd.concat(frames, ignore_index=True)
+    rows["cluster_key"] = rows["kind"] + ":" + rows["cluster"].astype(str)
+    rows["_level"] = rows["level"].map({"theme": 0, "code": 1})
+    rows["_kind"] = rows["kind"].map({k: i for i, k in enumerate(KIND_ORDER)})
+    rows = rows.sort_values(["_level", "_kind", "cluster"], kind="stable")
+    return rows[list(LEVEL_COLUMNS)].reset_index(drop=True)
 
 
 def _cluster_table(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -64,7 +64,7 @@ def krippendorff_alpha_nominal(a: Sequence[Any], b: Sequence[Any]) -> float:
     return float(1 - disagree_obs / disagree_exp)
 
 
-def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
+def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4), level: str = "map") -> pd.DataFrame:
     """Unsupervised diagnostics per kind of a map; one row per kind.
 
     Columns: ``kind, units, clusters, unclustered_share, seed_stability`` (mean ARI over all pairs
@@ -74,10 +74,16 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
     without each tenth of the data; ``NaN`` for hdbscan), ``validity`` (cosine silhouette of the
     clustered units in embedding space, in [-1, 1]), ``min_cluster_size`` and ``method``.
 
+    ``level="theme"`` or ``"code"`` describes the map's themes or codes instead: they are cuts of
+    the Ward tree that draw no random number (``seed_stability`` 1.0 by construction, not
+    re-run), with no resampling figure (``NaN``) and no ``min_cluster_size`` (0).
+
     >>> m.quality()  # doctest: +SKIP
     """
-    from sklearn.metrics import adjusted_rand_score, silhouette_score
+    from sklearn.metrics import adjusted_rand_score
 
+    if level != "map":
+        return _level_quality(m.at_level(level), level)
     rows = []
     method = build_stages(m.config).clusterer.method
     for kind in m.kinds:
@@ -109,17 +115,7 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
             resampling = resampling_stability(X, {mcs: raw}, keys=keys)[mcs]
         inside = labels >= 0
         n_clusters = len(set(labels[inside]))
-        validity = float("nan")
-        if n_clusters >= 2 and inside.sum() > n_clusters:
-            validity = float(
-                silhouette_score(
-                    X[inside],
-                    labels[inside],
-                    metric="cosine",
-                    sample_size=min(int(inside.sum()), 5000),
-                    random_state=0,
-                )
-            )
+        validity = _validity(X, labels)
         rows.append(
             {
                 "kind": kind,
@@ -133,6 +129,50 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
                 "validity": round(validity, 4),
                 "min_cluster_size": mcs,
                 "method": method,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _validity(X: np.ndarray, labels: np.ndarray) -> float:
+    """Cosine silhouette of the clustered rows (NaN with fewer than two clusters)."""
+    from sklearn.metrics import silhouette_score
+
+    inside = labels >= 0
+    n_clusters = len(set(labels[inside]))
+    if n_clusters < 2 or inside.sum() <= n_clusters:
+        return float("nan")
+    return float(
+        silhouette_score(
+            X[inside],
+            labels[inside],
+            metric="cosine",
+            sample_size=min(int(inside.sum()), 5000),
+            random_state=0,
+        )
+    )
+
+
+def _level_quality(view: WildMap, level: str) -> pd.DataFrame:
+    """:func:`quality` of a theme or code view of a map."""
+    rows = []
+    for kind in view.kinds:
+        idx = np.where(view.units["kind"].to_numpy() == kind)[0]
+        labels = view.units["cluster"].to_numpy()[idx]
+        if not (labels >= 0).any():
+            continue
+        X = np.asarray(view.embeddings[idx], dtype=np.float64)
+        rows.append(
+            {
+                "kind": kind,
+                "units": len(idx),
+                "clusters": len(set(labels[labels >= 0])),
+                "unclustered_share": round(float((labels < 0).mean()), 4),
+                "seed_stability": 1.0,
+                "resampling_stability": float("nan"),
+                "validity": round(_validity(X, labels), 4),
+                "min_cluster_size": 0,
+                "method": f"ward {level}s",
             }
         )
     return pd.DataFrame(rows)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .config import MapConfig
+from .lang import get as get_words
 from .schema import (  # noqa: F401  (re-exported: the tables' columns are documented here too)
     CLUSTER_COLUMNS,
     KIND_ORDER,
@@ -42,6 +43,9 @@ class WildMap:
         The unit embeddings (rows align with ``units``); used to place new waves.
     pathways, respondents, corners:
         Filled when a model with pathways is used (``model=...``), else ``None``.
+    levels:
+        One row per theme and per code of every kind (see :data:`~wildproblems.schema.LEVEL_COLUMNS`;
+        units carry ``theme`` and ``code``), or ``None`` for maps made without levels.
     model_spec:
         The :class:`~wildproblems.model.spec.ModelSpec` the map was made with (``extends``
         resolved), or ``None``; saved with the map and used to place new waves.
@@ -57,6 +61,7 @@ class WildMap:
     pathways: pd.DataFrame | None = None
     respondents: pd.DataFrame | None = None
     corners: pd.DataFrame | None = None
+    levels: pd.DataFrame | None = None
     extras: dict[str, Any] = field(default_factory=dict, repr=False)
     model_spec: Any = field(default=None, repr=False)
 
@@ -126,24 +131,69 @@ class WildMap:
         table = self.cluster_table().to_html(index=False, escape=True, max_rows=40)
         return f"<div>{head}{self.summary().to_html(index=False, escape=True)}{table}</div>"
 
+    # ------------------------------------------------------------------ levels
+    def at_level(self, level: str = "map") -> WildMap:
+        """The map seen at one level of its clusters: ``"map"`` (the map itself), ``"theme"``
+        (the overview) or ``"code"`` (the codebook grain; every code lies in one theme).
+
+        The view's ``units`` carry the level's ``cluster``, ``cluster_key`` and ``label`` and its
+        ``clusters`` are the level's rows of :attr:`levels` (with ``parent``), so every output
+        works on it: ``m.at_level("code").to_qdpx(...)``, ``m.plot(level="theme")``,
+        ``m.report(path, level="theme")``, ``m.quality(level="code")``, ``wp.compare(a, b,
+        level="code")``. The model tables (pathways, respondents, corners) belong to the map's own
+        clusters and are left out of theme and code views.
+        """
+        if level == "map":
+            return self
+        if level not in ("theme", "code"):
+            raise ValueError(f"level must be 'map', 'theme' or 'code', got {level!r}")
+        if self.levels is None or level not in set(self.levels["level"]):
+            raise ValueError(
+                f"this map has no {level} level (it was made with levels=False, with the hdbscan "
+                "method, or by a version without levels)"
+            )
+        rows = self.levels[self.levels["level"] == level].reset_index(drop=True)
+        ids = self.units[level].to_numpy()
+        units = self.units.copy()
+        units["cluster"] = ids
+        units["cluster_key"] = cluster_keys(units)
+        label_of = dict(zip(rows["cluster_key"], rows["label"]))
+        none = get_words(self.config.language).UNCLUSTERED
+        units["label"] = [label_of.get(k, none) for k in units["cluster_key"]]
+        units["membership"] = np.where(ids >= 0, 1.0, 0.0).astype(np.float32)
+        units["assigned"] = False
+        extras = {**self.extras, "level": level}
+        return WildMap(
+            units=units,
+            clusters=rows.drop(columns=["level"]),
+            answers=self.answers,
+            dropped=self.dropped,
+            config=self.config,
+            provenance=self.provenance,
+            embeddings=self.embeddings,
+            levels=self.levels,
+            extras=extras,
+            model_spec=self.model_spec,
+        )
+
     # ------------------------------------------------------------------ outputs
-    def plot(self, kind: str | None = None, **kwargs: Any):
-        """Static dot map of one kind (see :func:`wildproblems.outputs.plot.plot_map`)."""
+    def plot(self, kind: str | None = None, level: str = "map", **kwargs: Any):
+        """Static dot map of one kind at a level (see :func:`wildproblems.outputs.plot.plot_map`)."""
         from .outputs.plot import plot_map
 
-        return plot_map(self, kind=kind, **kwargs)
+        return plot_map(self.at_level(level), kind=kind, **kwargs)
 
-    def quality(self, seeds: tuple[int, ...] = (1, 2, 3, 4)) -> pd.DataFrame:
+    def quality(self, seeds: tuple[int, ...] = (1, 2, 3, 4), level: str = "map") -> pd.DataFrame:
         """Unsupervised diagnostics per kind (see :func:`wildproblems.quality.quality`)."""
         from .quality import quality
 
-        return quality(self, seeds=seeds)
+        return quality(self, seeds=seeds, level=level)
 
-    def agreement(self, labels: Any) -> dict[str, Any]:
+    def agreement(self, labels: Any, level: str = "map") -> dict[str, Any]:
         """Agreement with hand-coded labels (see :func:`wildproblems.quality.agreement`)."""
         from .quality import agreement
 
-        return agreement(self, labels)
+        return agreement(self.at_level(level), labels)
 
     def to_csv(self, folder: str) -> list[str]:
         """Write ``units.csv`` and ``clusters.csv`` (spreadsheet-safe) to ``folder``."""
@@ -164,7 +214,7 @@ class WildMap:
 
         return assign(self, data, **kwargs)
 
-    def compare(self, other: WildMap, **kwargs: Any) -> Any:
+    def compare(self, other: WildMap, **kwargs: Any) -> Any:  # level= is one of the kwargs
         """Compare this wave with a later one (see :func:`wildproblems.waves.compare.compare`)."""
         from .waves.compare import compare
 
@@ -184,26 +234,28 @@ class WildMap:
 
         return explore(self, kind=kind, **kwargs)
 
-    def report(self, path: str, **kwargs: Any):
-        """Write the self-contained HTML report (see :func:`wildproblems.outputs.report.write_report`)."""
+    def report(self, path: str, level: str = "map", **kwargs: Any):
+        """Write the self-contained HTML report at a level (see
+        :func:`wildproblems.outputs.report.write_report`)."""
         from .outputs.report import write_report
 
-        return write_report(self, path, **kwargs)
+        return write_report(self.at_level(level), path, **kwargs)
 
-    def to_excel(self, path: str, **kwargs: Any):
+    def to_excel(self, path: str, **kwargs: Any):  # the workbook has a sheet of the levels
         """Write clusters, units, pathways and respondents to one spreadsheet-safe workbook."""
         from .outputs.tables import write_excel
 
         return write_excel(self, path, **kwargs)
 
-    def to_qdc(self, path: str, **kwargs: Any):
+    def to_qdc(self, path: str, level: str = "map", **kwargs: Any):
         """Write the REFI-QDA codebook (``.qdc``) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
         from .outputs.qda import write_qdc
 
-        return write_qdc(self, path, **kwargs)
+        return write_qdc(self.at_level(level), path, **kwargs)
 
-    def to_qdpx(self, path: str, **kwargs: Any):
-        """Write the REFI-QDA project (``.qdpx``): answers as sources, units coded by cluster."""
+    def to_qdpx(self, path: str, level: str = "map", **kwargs: Any):
+        """Write the REFI-QDA project (``.qdpx``): answers as sources, units coded by cluster of
+        ``level`` (at ``"code"`` the codes are nested under their themes)."""
         from .outputs.qda import write_qdpx
 
-        return write_qdpx(self, path, **kwargs)
+        return write_qdpx(self.at_level(level), path, **kwargs)

@@ -131,6 +131,29 @@ PATHWAY_COLUMNS = {
     "quote_ids": "their unit ids",
 }
 
+#: The levels of a map's clusters: ``map`` (the map's own clusters, chosen by resampling
+#: stability), ``theme`` (an overview, about 5-15 per kind) and ``code`` (the grain a researcher
+#: codes at); themes and codes are nested cuts of one Ward tree (see
+#: :func:`wildproblems.cluster.cluster_levels`).
+LEVELS = ("map", "theme", "code")
+
+#: Documented columns of ``WildMap.levels``: one row per theme and per code of every kind.
+LEVEL_COLUMNS = {
+    "level": "theme or code",
+    "kind": "cause / solution / other / all",
+    "cluster": "id within the kind and level (0 = largest theme; codes numbered by theme)",
+    "cluster_key": "'<kind>:<cluster>' within the level",
+    "parent": "for a code, the cluster id of its theme; -1 for a theme",
+    "label": "short headline taken from the cluster's own text",
+    "keywords": "comma-separated lemmas ranked by class-based TF-IDF",
+    "size": "number of units",
+    "share": "size / all units of the kind",
+    "respondents": "number of distinct respondents with a unit in it",
+    "quotes": "the most representative unit texts",
+    "quote_ids": "unit ids of those quotes",
+    "label_audit": "why the headline was chosen",
+}
+
 #: Columns of ``WildMap.extras["memberships"]``: one row per (cluster, pathway).
 MEMBERSHIP_COLUMNS = ("cluster_key", "pathway", "affinity", "weight", "fed")
 

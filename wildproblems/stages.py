@@ -30,6 +30,7 @@ class Stages:
     labeler: Labeler
     segment: bool
     embedder: str
+    levels: bool
 
     def describe(self) -> dict[str, Any]:
         """What each stage does, for provenance (``m.provenance["stages"]``)."""
@@ -39,6 +40,7 @@ class Stages:
             "cluster": self.clusterer.describe(),
             "layout": self.layout.describe(),
             "label": self.labeler.describe(),
+            "levels": {"enabled": self.levels and self.clusterer.method == "ward"},
         }
 
 
@@ -59,4 +61,5 @@ def build_stages(cfg: MapConfig, progress: bool | None = None) -> Stages:
         labeler=Labeler(language=cfg.language, n_keywords=cfg.n_keywords, n_quotes=cfg.n_quotes),
         segment=cfg.segment,
         embedder=cfg.embedder,
+        levels=cfg.levels,
     )

@@ -190,6 +190,7 @@ EXPLORE = {
 
 #: REFI-QDA codebooks and projects.
 QDA = {
+    "theme": "tema",
     "unclustered": "(ikke klynget)",
     "unclustered_desc": "Tekststykker af typen {kind}, som ingen klynge fik ({n}).",
     "kind_desc": "Klynger af {kind} fundet af wildproblems.",

@@ -87,6 +87,7 @@ EXPLORE = {
 
 #: REFI-QDA codebooks and projects.
 QDA = {
+    "theme": "theme",
     "unclustered": "(unclustered)",
     "unclustered_desc": "Units of kind {kind} that no cluster took ({n}).",
     "kind_desc": "Clusters of {kind} found by wildproblems.",

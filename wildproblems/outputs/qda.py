@@ -216,6 +216,7 @@ def code_tree(m: WildMap, language: str | None = None) -> list[Code]:
                     key=c.cluster_key,
                 )
             )
+        _nest_under_themes(m, kind, parent, language)
         n_out = int((m.units["cluster_key"] == f"{kind}:-1").sum())
         parent.children.append(
             Code(
@@ -230,6 +231,28 @@ def code_tree(m: WildMap, language: str | None = None) -> list[Code]:
     if m.pathways is not None and len(m.pathways):
         roots.append(_pathway_codes(m, language))
     return roots
+
+
+def _nest_under_themes(m: WildMap, kind: str, parent: Code, language: str) -> None:
+    """At the code level (``m.at_level("code")``), put each code under a (not codable) code of
+    its theme, so QDA tools show the two-level codebook."""
+    if m.extras.get("level") != "code" or m.levels is None or "parent" not in m.clusters:
+        return
+    w = _WORDS[language]
+    themes = m.levels[(m.levels["level"] == "theme") & (m.levels["kind"] == kind)]
+    parent_of = dict(zip(m.clusters["cluster_key"], m.clusters["parent"]))
+    by_theme: dict[int, Code] = {}
+    for t in themes.itertuples():
+        by_theme[int(t.cluster)] = Code(
+            guid(m, "theme", kind, int(t.cluster)),
+            f"{t.label} ({w['theme']})",
+            f"{w['keywords']}: {t.keywords}",
+            codable=False,
+            key=f"theme:{kind}:{int(t.cluster)}",
+        )
+    codes, parent.children = parent.children, list(by_theme.values())
+    for code in codes:
+        by_theme[int(parent_of[code.key])].children.append(code)
 
 
 def _pathway_codes(m: WildMap, language: str) -> Code:
@@ -339,7 +362,7 @@ def project_xml(m: WildMap, language: str | None = None) -> tuple[bytes, dict[st
     book = ET.SubElement(ET.SubElement(root, f"{ns}CodeBook"), f"{ns}Codes")
     for code in tree:
         book.append(_code_element(code, f"{ns}Code"))
-    code_of = {c.key: c.guid for top in tree if top.key in m.kinds for c in top.children}
+    code_of = {c.key: c.guid for top in tree if top.key in m.kinds for c in top.walk() if c.codable}
 
     variables = _variables(m)
     var_guid = {v: guid(m, "variable", v) for v in variables}

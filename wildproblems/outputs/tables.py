@@ -138,6 +138,8 @@ def write_excel(m: WildMap, path: str | Path, language: str | None = None) -> Pa
     }
     if isinstance(m.corners, pd.DataFrame):
         sheets["corners"] = m.corners
+    if isinstance(m.levels, pd.DataFrame):
+        sheets["levels"] = m.levels
     if len(m.dropped):
         sheets["dropped"] = m.dropped
     about = {"embedder": m.provenance.get("embedder"), **m.config.to_dict()}

@@ -227,6 +227,18 @@ def _cluster_rows(
     return rows
 
 
+def _level_rows(
+    base: pd.DataFrame, units: pd.DataFrame, emb: np.ndarray, n_quotes: int
+) -> pd.DataFrame:
+    """The map's themes and codes with sizes, shares, respondents and quotes of the wave."""
+    parts = []
+    for level, rows in base.groupby("level", sort=False):
+        view = units.assign(cluster=units[level].to_numpy())
+        view["cluster_key"] = cluster_keys(view)
+        parts.append(_cluster_rows(rows.reset_index(drop=True), view, emb, n_quotes))
+    return pd.concat(parts, ignore_index=True)
+
+
 def assign(
     m: WildMap,
     data: InputData,
@@ -395,6 +407,12 @@ def assign(
         },
     )
     log.info("placed %d units: %s", len(units), status_counts)
+    levels = None
+    if m.levels is not None:  # the wave's themes and codes: the same vote at each level
+        for level in ("theme", "code"):
+            got = place(m.at_level(level), emb, units["kind"].tolist(), calibration).cluster
+            units[level] = np.where(status == "new", -1, got)
+        levels = _level_rows(m.levels, units, emb, cfg.n_quotes)
     wave = WildMap(
         units=units,
         clusters=clusters,
@@ -403,6 +421,7 @@ def assign(
         config=cfg,
         provenance=provenance,
         embeddings=emb,
+        levels=levels,
     )
     if cfg.model is not None and wave_embedder is not None:
         _wave_model_tables(m, wave, wave_embedder)

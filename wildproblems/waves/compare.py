@@ -205,6 +205,7 @@ def compare(
     paired: bool = False,
     random_state: int = 0,
     place_base: bool = True,
+    level: str = "map",
 ) -> Comparison:
     """Compare two waves on the same map: shares per cluster and pathway, change, uncertainty.
 
@@ -221,7 +222,8 @@ def compare(
     "shifting significantly". The interval of the change is a
     percentile bootstrap over respondents: each wave's respondents are resampled with replacement
     (``n_boot`` times, seed ``random_state``); with ``paired=True`` (a panel: the same respondent
-    ids in both waves) they are resampled together.
+    ids in both waves) they are resampled together. ``level="theme"`` or ``"code"`` compares the
+    waves' themes or codes instead of the map's clusters (pathways are left out there).
 
     >>> import wildproblems as wp
     >>> cmp = wp.compare(m, m.assign(svar_2026), names=("2025", "2026"))  # doctest: +SKIP
@@ -232,6 +234,8 @@ def compare(
         raise InputError(f"confidence must be between 0 and 1, got {confidence}")
     if n_boot < 10:
         raise InputError(f"n_boot must be at least 10, got {n_boot}")
+    if level != "map":
+        a, b = a.at_level(level), b.at_level(level)
     la = dict(zip(a.clusters["cluster_key"], a.clusters["label"]))
     lb = dict(zip(b.clusters["cluster_key"], b.clusters["label"]))
     clash = [k for k in la if k in lb and la[k] != lb[k]]

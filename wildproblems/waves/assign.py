@@ -392,6 +392,7 @@ def assign(
         chosen=m.provenance.get("chosen", {}),
         columns={"text": text, "respondent": respondent, "kind": kind, "id": id},
         stages=m.provenance.get("stages") or build_stages(cfg).describe(),
+        embedder_info=dict(getattr(wave_embedder, "info", None) or {}),
         wave={
             "name": wave,
             "base": {

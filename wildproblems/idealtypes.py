@@ -662,7 +662,9 @@ def classify_kinds(
     """Load ``cfg.model``; when no kind column was ``given``, classify every unit's kind.
 
     Adds ``kind_score`` (probability of the kind; 1.0 when given) and ``kind_source`` (``given`` /
-    ``classified``) to a copy of ``units``. ``embedder`` must be the one that made ``emb`` (the
+    ``classified``) to a copy of ``units``. Kinds are classified by the shipped kind model with the
+    spec's cues as extra evidence (:func:`wildproblems.kind_model.classify`; the spec's anchors
+    alone when the model does not fit the embedder). ``embedder`` must be the one that made ``emb`` (the
     anchors are embedded with it); a name is resolved with :func:`~wildproblems.embed.get_embedder`.
     """
     from .embed import get_embedder
@@ -688,7 +690,9 @@ def classify_kinds(
         units.insert(units.columns.get_loc("kind") + 1, "kind_score", 1.0)
         units.insert(units.columns.get_loc("kind") + 2, "kind_source", "given")
         return spec, anchors, units
-    pred = KindClassifier(spec).fit(anchors).predict(units["text"].tolist(), emb)
+    from .kind_model import classify
+
+    pred = classify(units["text"].tolist(), emb, spec, embedder.model_id, anchors)
     units["kind"] = pred["kind"].to_numpy()
     units.insert(units.columns.get_loc("kind") + 1, "kind_score", pred["kind_score"].to_numpy())
     units.insert(units.columns.get_loc("kind") + 2, "kind_source", "classified")
@@ -720,4 +724,8 @@ def model_tables(wm: Any, spec: ModelSpec, anchors: AnchorEmbedder) -> None:
     wm.extras["memberships"] = res.memberships
     if "kind_source" in wm.units:
         wm.extras["kind_counts"] = wm.units["kind"].value_counts().to_dict()
+        if (wm.units["kind_source"] == "classified").any():
+            from .kind_model import provenance_for
+
+            wm.provenance["kind_classifier"] = provenance_for(str(wm.provenance.get("embedder")))
     wm.provenance["model"] = {**spec.to_dict(), **res.provenance}

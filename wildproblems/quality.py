@@ -82,7 +82,11 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
     seed-free ward method, which is re-clustered at the map's chosen ``min_cluster_size`` so that
     no size search is repeated), ``resampling_stability`` (ward: mean ARI of the clusters with and
     without each tenth of the data; ``NaN`` for hdbscan), ``validity`` (cosine silhouette of the
-    clustered units in embedding space, in [-1, 1]), ``min_cluster_size`` and ``method``.
+    clustered units in embedding space, in [-1, 1]), ``min_cluster_size`` and ``method``. When the
+    kinds were classified (no kind column), also ``kind_source`` (``classified``) and
+    ``kind_balanced_accuracy``: the classifier's balanced accuracy measured on held-out Danish
+    report sentences by ``benchmarks/kind_classifier.py`` (stored beside its weights; ``NaN`` when
+    the spec's anchors classified instead).
 
     >>> m.quality()  # doctest: +SKIP
     """
@@ -144,7 +148,13 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4)) -> pd.DataFrame:
                 "method": kw["method"],
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    info = m.provenance.get("kind_classifier")
+    if info is not None and len(out):
+        measured = info.get("measured") or {}
+        out["kind_source"] = "classified"
+        out["kind_balanced_accuracy"] = measured.get("balanced_accuracy", float("nan"))
+    return out
 
 
 def _codes_for_units(m: WildMap, labels: Any) -> pd.Series:

@@ -17,8 +17,9 @@ Evaluation sets (none of them is used to train the classifier, whose training se
 Per set and classifier it prints n, per-class recall (a unit predicted ``other`` counts as
 wrong), balanced accuracy (mean recall over the true kinds present), accuracy, coverage (share not
 ``other``) and the majority baseline. Classifiers: ``before`` (the spec's anchor classifier with
-its cues, as before the kind model), ``after`` (the shipped kind model with the spec's cues, what
-the pipeline uses), ``model only`` (no spec cues), ``markers only``. Run::
+its cues, as before the kind model), ``after`` (the shipped kind model with the spec's anchors and
+cues as extra evidence, what the pipeline uses), ``model only`` (without the spec), ``markers
+only`` (the kind with more marker matches). Run::
 
     PYTHONPATH=. python benchmarks/kind_classifier.py [--model velfaerd-2035] [--write]
 
@@ -119,13 +120,10 @@ def main() -> None:
         X, _ = embed_texts(texts, embedder, progress=False)
         preds = {
             "before": before.predict(texts, X)["kind"].to_numpy(),
-            "after": classify(texts, X, spec, embedder.model_id)["kind"].to_numpy(),
-            "model only": classify(texts, X, spec, embedder.model_id, cue_weight=0.0)[
-                "kind"
-            ].to_numpy(),
-            "model + spec cues 0.5": classify(texts, X, spec, embedder.model_id, cue_weight=0.5)[
-                "kind"
-            ].to_numpy(),
+            "after": classify(texts, X, spec, embedder.model_id, anchors)["kind"].to_numpy(),
+            "model only": classify(
+                texts, X, spec, embedder.model_id, cue_weight=0.0, anchor_weight=0.0
+            )["kind"].to_numpy(),
             "markers only": markers_only(texts),
         }
         majority = pd.Series(truth).value_counts().index[0]
@@ -138,7 +136,9 @@ def main() -> None:
     if NAPIRE.is_dir():
         effects = _napire(282, 286)
         X, _ = embed_texts(effects, embedder, progress=False)
-        share = classify(effects, X, spec, embedder.model_id)["kind"].value_counts(normalize=True)
+        share = classify(effects, X, spec, embedder.model_id, anchors)["kind"].value_counts(
+            normalize=True
+        )
         print(
             f"\nnapire effects (en, n={len(effects)}, neither cause nor solution) classified as: "
             + ", ".join(f"{k} {v:.3f}" for k, v in share.items())

@@ -124,6 +124,11 @@ CLEAR = [
     ("The government should fund more apprenticeships.", "solution"),
     ("Introduce free public transport for young people.", "solution"),
 ]
+MIXED = [
+    "Der mangler hænder, så vi bør bruge mere teknologi.",
+    "Because there are too few nurses, we should train more.",
+    "Ventetiderne er lange, og derfor skal vi have flere psykologer.",
+]
 NEUTRAL = [
     "Undersøgelsen blev gennemført i foråret med 1.200 deltagere.",
     "Tabel 4.2 viser fordelingen på køn og alder.",
@@ -151,9 +156,10 @@ def test_clear_sentences_and_calibration(real):
     truth = [k for _, k in CLEAR]
     assert out["kind"].tolist() == truth
     assert (out["kind_method"] == "model").all()
-    # calibrated-ish: confident on clear sentences, but not certain
-    assert out["kind_score"].mean() > 0.7
-    assert out["kind_score"].max() < 0.9999
+    # calibrated-ish: confident on clear sentences, less so on sentences that hold both kinds
+    assert out["kind_score"].mean() > 0.8
+    mixed = _predict(MIXED, real)
+    assert mixed["kind_score"].mean() < out["kind_score"].mean() - 0.1
     neutral = _predict(NEUTRAL, real)
     assert (neutral["kind"] == "other").all()
     # reproducible
@@ -180,6 +186,10 @@ def test_map_units_carry_kind_probability_and_source(tiny_da, real):
     q = m.quality(seeds=(1,))
     assert (q["kind_source"] == "classified").all()
     assert (q["kind_balanced_accuracy"] == info["measured"]["balanced_accuracy"]).all()
+    from wildproblems.report import _kinds_note
+
+    note = _kinds_note(m, "en")
+    assert "guessed" in note and str(info["measured"]["n"]) in note
 
 
 def test_module_paths_exist():

@@ -10,9 +10,10 @@ domains, plus "other") on two kinds of features:
 * marker counts (:mod:`wildproblems.lang_kinds`: modal verbs and imperatives of proposals, causal
   connectives and words of lack), scaled by ``marker_scale``.
 
-Probabilities are temperature-scaled (the temperature minimises the log-loss of cross-validated
-predictions on the training sentences). A model spec's cue patterns add ``cue_weight`` per match
-to their kind's log-score, as extra evidence. A unit whose most likely kind has a probability
+Probabilities are temperature-scaled (see ``benchmarks/train_kind_model.py``). A model spec's
+cue patterns (``cue_weight`` per match) and its kinds' anchor phrases (``anchor_weight`` times the
+log-probabilities of a logistic regression on them) are added to the log-scores as extra
+evidence. A unit whose most likely kind has a probability
 below ``min_probability`` becomes ``other``.
 
 The weights live in ``wildproblems/data/kind_model.npz`` (plain arrays, loaded without pickle),
@@ -165,12 +166,15 @@ def classify(
     anchors: Any | None = None,
     cue_weight: float | None = None,
     min_probability: float | None = None,
+    anchor_weight: float | None = None,
 ) -> pd.DataFrame:
-    """Kinds of units without a kind column: the shipped model plus the spec's cues as evidence.
+    """Kinds of units without a kind column: the shipped model plus the spec's evidence.
 
     ``spec`` is a :class:`~wildproblems.models.ModelSpec`; each of its kinds' cue patterns that
-    matches adds ``cue_weight`` (None: the model's measured default) to the kind's log-score.
-    When the shipped weights do not fit ``embedder_id``, the spec's anchor classifier
+    matches adds ``cue_weight`` to the kind's log-score, and ``anchor_weight`` times the
+    log-probabilities of the spec's anchor classifier (logistic regression on its kinds' embedded
+    anchor phrases; needs ``anchors``) are added too. None takes the weights stored with the
+    model. When the shipped weights do not fit ``embedder_id``, the spec's anchor classifier
     (:class:`~wildproblems.idealtypes.KindClassifier`, needs ``anchors``) decides alone. The
     result has ``kind``, ``kind_score``, ``p_<kind>`` and ``kind_method`` (``model`` /
     ``anchors``).
@@ -195,10 +199,20 @@ def classify(
         out["kind_method"] = "anchors"
         return out
     w = float(model.meta.get("cue_weight", 0.0)) if cue_weight is None else cue_weight
-    extra = None
+    aw = float(model.meta.get("anchor_weight", 0.0)) if anchor_weight is None else anchor_weight
+    extra = np.zeros((len(texts), len(model.classes)))
     if w:
         hits = cue_hits(list(texts), spec)
-        extra = w * hits[:, [KIND_ORDER.index(c) for c in model.classes]]
+        extra += w * hits[:, [KIND_ORDER.index(c) for c in model.classes]]
+    if aw and anchors is not None and len([k for k in spec.kinds if k in model.classes]) >= 2:
+        anchor_clf = KindClassifier(spec, cue_weight=0.0).fit(anchors)
+        pa = anchor_clf.lr_.predict_proba(np.asarray(X))
+        known = list(anchor_clf.classes_)
+        la = np.full((len(texts), len(model.classes)), np.log(1.0 / len(model.classes)))
+        for j, c in enumerate(model.classes):
+            if c in known:
+                la[:, j] = np.log(pa[:, known.index(c)] + 1e-9)
+        extra += aw * la
     floor = min_probability
     if floor is None:
         floor = spec.thresholds.kind_min_probability
@@ -214,8 +228,9 @@ def provenance_for(embedder_id: str) -> dict[str, Any]:
         return {"method": "model spec anchors and cues", "measured": None}
     measured = model.accuracy
     return {
-        "method": "kind model (wildproblems/data/kind_model.npz) + model spec cues",
+        "method": "kind model (wildproblems/data/kind_model.npz) + model spec anchors and cues",
         "cue_weight": model.meta.get("cue_weight", 0.0),
+        "anchor_weight": model.meta.get("anchor_weight", 0.0),
         "measured": measured.get("headline"),
         "measured_by": measured.get("by"),
     }

@@ -58,7 +58,7 @@ MARKERS: dict[str, dict[str, list[str]]] = {
             r"|indfør|afskaf|gør|lav|byg|etabler|forenkl|nedbryd|opret|tilbyd|hæv|sænk|øg|ændr"
             r"|genforhandl|forebyg|samarbejd|uddan|prioriter|afbureaukratiser|flyt|saml|del|stop"
             r"|opprioriter|tilskynd)\b",
-            r"^(?:mere|mindre|flere|færre|bedre|øget|større|tættere|tidligere|højere|lavere)\b",
+            r"^(?:mere|mindre|bedre|øget|større|tættere|tidligere|højere|lavere)\b",
         ],
         "cause": [
             r"\bfordi\b",
@@ -123,7 +123,7 @@ MARKERS: dict[str, dict[str, list[str]]] = {
             r"|make|let|introduce|raise|cut|simplify|scrap|train|recruit|allow|offer|provide"
             r"|set up|assign|agree|hold|document|encourage|support|focus|help|follow up|break"
             r"|prevent|prioriti[sz]e|ensure|establish|improve|hire|define|clarify|talk)\b",
-            r"^(?:more|less|fewer|better|increased|greater|closer|earlier|higher|lower)\b",
+            r"^(?:more|less|better|increased|greater|closer|earlier|higher|lower)\b",
         ],
         "cause": [
             r"\bbecause\b",

@@ -50,6 +50,10 @@ WORDS: dict[str, dict[str, str]] = {
         "dropped": "frasorteret",
         "dropped_none": "Ingen besvarelser er frasorteret.",
         "dropped_some": "Frasorterede besvarelser efter årsag:",
+        "kinds_guessed": (
+            "Årsag/løsning er gættet ud fra teksten (ingen type-kolonne). Klassifikatorens målte "
+            "balancerede træfsikkerhed: {acc} ({n} håndkodede danske rapportsætninger)."
+        ),
         "per_kind": "Pr. type",
         "kind": "Type",
         "clusters": "klynger",
@@ -112,6 +116,10 @@ WORDS: dict[str, dict[str, str]] = {
         "dropped": "dropped",
         "dropped_none": "No answers were dropped.",
         "dropped_some": "Dropped answers by reason:",
+        "kinds_guessed": (
+            "Cause/solution was guessed from the text (no kind column). The classifier's measured "
+            "balanced accuracy: {acc} ({n} hand-labelled Danish report sentences)."
+        ),
         "per_kind": "By kind",
         "kind": "Kind",
         "clusters": "clusters",
@@ -227,7 +235,19 @@ def _basis(m: WildMap, language: str) -> dict[str, Any]:
         ],
         "dropped": [(str(r), format_int(int(n), language)) for r, n in reasons],
         "per_kind": per_kind,
+        "kinds_note": _kinds_note(m, language),
     }
+
+
+def _kinds_note(m: WildMap, language: str) -> str:
+    """The guessed-kinds note with the kind classifier's measured accuracy ('' when given)."""
+    measured = (m.provenance.get("kind_classifier") or {}).get("measured")
+    if not measured:
+        return ""
+    return WORDS[language]["kinds_guessed"].format(
+        acc=format_pct(float(measured["balanced_accuracy"]), language),
+        n=format_int(int(measured["n"]), language),
+    )
 
 
 def _kind_sections(

@@ -40,6 +40,20 @@ CUE_WEIGHT = 0.25
 ANCHOR_WEIGHT = 0.5
 
 
+def save_npz(path, **arrays: np.ndarray) -> None:
+    """Like ``np.savez_compressed``, but byte-identical for identical arrays (fixed zip dates)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, arr in sorted(arrays.items()):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.asarray(arr), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, buf.getvalue())
+
+
 def _fit(F: np.ndarray, y: np.ndarray, C: float) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=5000).fit(F, y)
 
@@ -106,7 +120,7 @@ def main() -> None:
     if WEIGHTS.exists():
         with np.load(WEIGHTS, allow_pickle=False) as npz:
             same = npz["coef"].shape == coef.shape and np.array_equal(npz["coef"], coef)
-    np.savez_compressed(WEIGHTS, coef=coef, intercept=intercept)
+    save_npz(WEIGHTS, coef=coef, intercept=intercept)
     meta = {
         "description": "cause/solution/other: logistic regression on embedding + marker counts",
         "classes": list(lr.classes_),

@@ -16,7 +16,8 @@ Evaluation sets (none of them is used to train the classifier, whose training se
 
 Per set and classifier it prints n, per-class recall (a unit predicted ``other`` counts as
 wrong), balanced accuracy (mean recall over the true kinds present), accuracy, coverage (share not
-``other``) and the majority baseline. Classifiers: ``before`` (the spec's anchor classifier with
+``other``) and the majority baseline; for ``after`` also the mean probability of the predicted
+kind and the expected calibration error (``ece``: |accuracy - mean probability| over 5 bins). Classifiers: ``before`` (the spec's anchor classifier with
 its cues, as before the kind model), ``after`` (the shipped kind model with the spec's anchors and
 cues as extra evidence, what the pipeline uses), ``model only`` (without the spec), ``markers
 only`` (the kind with more marker matches). Run::
@@ -83,8 +84,9 @@ def evaluation_sets() -> dict[str, tuple[list[str], np.ndarray]]:
     return out
 
 
-def scores(truth: np.ndarray, pred: np.ndarray) -> dict:
-    """Per-class recall, balanced accuracy, accuracy and coverage."""
+def scores(truth: np.ndarray, pred: np.ndarray, prob: np.ndarray | None = None) -> dict:
+    """Per-class recall, balanced accuracy, accuracy, coverage; with ``prob`` (the predicted
+    kind's probability) also its mean and the expected calibration error (5 equal-width bins)."""
     row: dict = {"n": len(truth)}
     recalls = []
     for k in KINDS:
@@ -96,6 +98,16 @@ def scores(truth: np.ndarray, pred: np.ndarray) -> dict:
     row["balanced_acc"] = round(float(np.mean(recalls)), 3)
     row["accuracy"] = round(float((pred == truth).mean()), 3)
     row["coverage"] = round(float((pred != "other").mean()), 3)
+    if prob is not None:
+        hit = (pred == truth).astype(float)
+        bins = np.minimum((prob * 5).astype(int), 4)
+        ece = sum(
+            abs(hit[bins == b].mean() - prob[bins == b].mean()) * (bins == b).mean()
+            for b in range(5)
+            if (bins == b).any()
+        )
+        row["mean_prob"] = round(float(prob.mean()), 3)
+        row["ece"] = round(float(ece), 3)
     return row
 
 
@@ -120,7 +132,9 @@ def main() -> None:
         X, _ = embed_texts(texts, embedder, progress=False)
         preds = {
             "before": before.predict(texts, X)["kind"].to_numpy(),
-            "after": classify(texts, X, spec, embedder.model_id, anchors)["kind"].to_numpy(),
+            "after": (after := classify(texts, X, spec, embedder.model_id, anchors))[
+                "kind"
+            ].to_numpy(),
             "model only": classify(
                 texts, X, spec, embedder.model_id, cue_weight=0.0, anchor_weight=0.0
             )["kind"].to_numpy(),
@@ -129,7 +143,8 @@ def main() -> None:
         majority = pd.Series(truth).value_counts().index[0]
         preds["majority"] = np.full(len(truth), majority, dtype=object)
         for cname, pred in preds.items():
-            rows.append({"set": name, "classifier": cname, **scores(truth, pred)})
+            prob = after["kind_score"].to_numpy() if cname == "after" else None
+            rows.append({"set": name, "classifier": cname, **scores(truth, pred, prob)})
     table = pd.DataFrame(rows)
     pd.set_option("display.width", 200)
     print(table.to_string(index=False))

@@ -72,7 +72,11 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4), level: str = "map")
     seed-free ward method, which is re-clustered at the map's chosen ``min_cluster_size`` so that
     no size search is repeated), ``resampling_stability`` (ward: mean ARI of the clusters with and
     without each tenth of the data; ``NaN`` for hdbscan), ``validity`` (cosine silhouette of the
-    clustered units in embedding space, in [-1, 1]), ``min_cluster_size`` and ``method``.
+    clustered units in embedding space, in [-1, 1]), ``min_cluster_size`` and ``method``. When the
+    kinds were classified (no kind column), also ``kind_source`` (``classified``) and
+    ``kind_balanced_accuracy``: the classifier's balanced accuracy measured on held-out Danish
+    report sentences by ``benchmarks/kind_classifier.py`` (stored beside its weights; ``NaN`` when
+    the spec's anchors classified instead).
 
     ``level="theme"`` or ``"code"`` describes the map's themes or codes instead: they are cuts of
     the Ward tree that draw no random number (``seed_stability`` 1.0 by construction, not
@@ -131,7 +135,7 @@ def quality(m: WildMap, seeds: Sequence[int] = (1, 2, 3, 4), level: str = "map")
                 "method": method,
             }
         )
-    return pd.DataFrame(rows)
+    return _with_kind_accuracy(m, pd.DataFrame(rows))
 
 
 def _validity(X: np.ndarray, labels: np.ndarray) -> float:
@@ -175,7 +179,18 @@ def _level_quality(view: WildMap, level: str) -> pd.DataFrame:
                 "method": f"ward {level}s",
             }
         )
-    return pd.DataFrame(rows)
+    return _with_kind_accuracy(view, pd.DataFrame(rows))
+
+
+def _with_kind_accuracy(m: WildMap, out: pd.DataFrame) -> pd.DataFrame:
+    """When the map's kinds were classified, the classifier's measured balanced accuracy beside
+    them (``kind_source``, ``kind_balanced_accuracy``)."""
+    info = m.provenance.get("kind_classifier")
+    if info is not None and len(out):
+        measured = info.get("measured") or {}
+        out["kind_source"] = "classified"
+        out["kind_balanced_accuracy"] = measured.get("balanced_accuracy", float("nan"))
+    return out
 
 
 def _codes_for_units(m: WildMap, labels: Any) -> pd.Series:

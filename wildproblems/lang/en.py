@@ -116,6 +116,8 @@ REPORT = {
     "dropped": "dropped",
     "dropped_none": "No answers were dropped.",
     "dropped_some": "Dropped answers by reason:",
+    "kinds_guessed": "Cause/solution was guessed from the text (no kind column). The "
+    "classifier's measured balanced accuracy: {acc} ({n} hand-labelled Danish report sentences).",
     "per_kind": "By kind",
     "kind": "Kind",
     "clusters": "clusters",
@@ -198,3 +200,70 @@ PERCENT = "{}%"
 
 #: Words that join two list items inside one point ("Q3 and 4"): never a split.
 CONNECTORS = frozenset({"and", "or", "to"})
+
+#: Words that mark a sentence as a proposal (modal verbs, 'the solution is', wishes), an
+#: imperative or comparative opening, or a cause (causal connectives, lack, excess, barriers):
+#: regular expressions, matched case-insensitively; features of the kind model.
+KIND_MARKERS = {
+    "proposal": [
+        "\\bshould\\b",
+        "\\bought to\\b",
+        "\\bmust\\b",
+        "\\bneed(?:s)? to\\b",
+        "\\bhave to\\b",
+        "\\bwe (?:must|need|have to|should)\\b",
+        "\\bsolution",
+        "\\brecommend",
+        "\\bpropos",
+        "\\bsuggest",
+        "\\bis needed\\b",
+        "\\bneed for\\b",
+        "\\bwould help\\b",
+        "\\bcould help\\b",
+        "\\bgood idea\\b",
+        "\\bway forward\\b",
+        "\\bprevent",
+        "\\bearly intervention\\b",
+        "\\binvest\\b",
+        "\\bstrengthen",
+        "\\bintroduce\\b",
+    ],
+    "imperative": [
+        "^(?:use|invest|strengthen|involve|remove|abolish|reduce|increase|create|give|build|make|let|introduce|raise|cut|simplify|scrap|train|recruit|allow|offer|provide|set "
+        "up|assign|agree|hold|document|encourage|support|focus|help|follow "
+        "up|break|prevent|prioriti[sz]e|ensure|establish|improve|hire|define|clarify|talk)\\b",
+        "^(?:more|less|better|increased|greater|closer|earlier|higher|lower)\\b",
+    ],
+    "cause": [
+        "\\bbecause\\b",
+        "\\bdue to\\b",
+        "\\bcaused by\\b",
+        "\\bowing to\\b",
+        "\\bas a result of\\b",
+        "\\broot cause\\b",
+        "\\bcause",
+        "\\black(?:s|ing)?\\b",
+        "\\bmissing\\b",
+        "\\bshortage",
+        "\\binsufficient\\b",
+        "\\bunclear\\b",
+        "\\bpoor\\b",
+        "\\btoo (?:little|few|many|much|high|low|long|late|complex|complicated)\\b",
+        "\\bnot enough\\b",
+        "\\bno (?:time|one|clear)\\b",
+        "\\bproblem",
+        "\\bchallenge",
+        "\\bbarrier",
+        "\\bobstacle",
+        "\\bleads? to\\b",
+        "\\bresults? in\\b",
+        "\\bpressure\\b",
+        "\\bdifficult\\b",
+        "\\bhard to\\b",
+        "\\brising\\b",
+        "\\bdid not\\b",
+        "\\bdidn't\\b",
+        "\\bwas not\\b",
+        "\\bwere not\\b",
+    ],
+}

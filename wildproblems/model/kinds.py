@@ -129,7 +129,9 @@ def classify_kinds(
 ) -> pd.DataFrame:
     """A copy of ``units`` with ``kind_score`` (probability of the kind; 1.0 when given) and
     ``kind_source`` (``given`` / ``classified``); when no kind column was ``given``, every unit's
-    kind is classified from its text and vector ``emb`` with the spec's anchors and cues.
+    kind is classified from its text and vector ``emb`` by the shipped kind model with the spec's
+    anchors and cues as extra evidence (:func:`wildproblems.model.kind_model.classify`; the spec's
+    anchors and cues alone when the model does not fit the embedder).
     """
     units = units.copy()
     at = units.columns.get_loc("kind")
@@ -137,7 +139,9 @@ def classify_kinds(
         units.insert(at + 1, "kind_score", 1.0)
         units.insert(at + 2, "kind_source", "given")
         return units
-    pred = KindClassifier(spec).fit(anchors).predict(units["text"].tolist(), emb)
+    from .kind_model import classify
+
+    pred = classify(units["text"].tolist(), emb, spec, anchors.embedder.model_id, anchors)
     units["kind"] = pred["kind"].to_numpy()
     units.insert(at + 1, "kind_score", pred["kind_score"].to_numpy())
     units.insert(at + 2, "kind_source", "classified")

@@ -432,4 +432,8 @@ def model_tables(wm: Any, spec: ModelSpec, anchors: AnchorEmbedder) -> None:
     wm.model_spec = spec
     if "kind_source" in wm.units:
         wm.extras["kind_counts"] = wm.units["kind"].value_counts().to_dict()
+        if (wm.units["kind_source"] == "classified").any():
+            from .kind_model import provenance_for
+
+            wm.provenance["kind_classifier"] = provenance_for(str(wm.provenance.get("embedder")))
     wm.provenance["model"] = {**spec.to_dict(), **res.provenance}

@@ -108,7 +108,19 @@ def _basis(m: WildMap, language: str) -> dict[str, Any]:
         ],
         "dropped": [(str(r), format_int(int(n), language)) for r, n in reasons],
         "per_kind": per_kind,
+        "kinds_note": _kinds_note(m, language),
     }
+
+
+def _kinds_note(m: WildMap, language: str) -> str:
+    """The guessed-kinds note with the kind classifier's measured accuracy ('' when given)."""
+    measured = (m.provenance.get("kind_classifier") or {}).get("measured")
+    if not measured:
+        return ""
+    return WORDS[language]["kinds_guessed"].format(
+        acc=format_pct(float(measured["balanced_accuracy"]), language),
+        n=format_int(int(measured["n"]), language),
+    )
 
 
 def _kind_sections(

@@ -298,18 +298,21 @@ def tokenize(texts: Sequence[str], language: str = "da") -> list[list[Token]]:
     """Lower-cased tokens with lemmas; ``content`` marks alphabetic non-stop words of 2+ letters.
 
     >>> [(t.text, t.lemma, t.content) for t in tokenize(["Flere ældre borgere"])[0]]
-    [('flere', 'flere', False), ('ældre', 'ældre', True), ('borgere', 'borger', True)]
+    [('flere', 'mange', False), ('ældre', 'ældre', True), ('borgere', 'borger', True)]
     """
+    from .lemma import get_lemmatizer
+
     nlp = get_nlp(language)
-    lemmas = lemma_table(language)
+    lemmatize = get_lemmatizer(language)
     stops = stop_words(language)
     out = []
     for doc in nlp.pipe([t.lower() for t in texts], batch_size=256):
         toks = []
+        previous: str | None = None
         for t in doc:
             alpha = bool(_WORD.match(t.text))
-            lemma = lemmas.get(t.text)
-            lemma = (lemma if isinstance(lemma, str) and lemma else t.text).lower()
+            lemma = lemmatize(t.text, previous) if alpha else t.text
+            previous = t.text
             content = alpha and len(t.text) >= 2 and t.text not in stops and lemma not in stops
             toks.append(Token(t.text, lemma, content, alpha))
         out.append(toks)

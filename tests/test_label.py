@@ -27,7 +27,7 @@ def test_headline_is_a_phrase_from_the_cluster():
     ]
     lab = _label(texts, [0, 0, 0, 1, 1, 1])
     assert lab["label"].tolist() == ["Mangel på arbejdskraft", "Bureaukrati"]
-    assert "3/3 units" in lab["label_audit"].iloc[0]
+    assert "in 3/3 units" in lab["label_audit"].iloc[0]
 
 
 def test_no_stop_words_in_keywords_or_labels():
@@ -74,7 +74,7 @@ def test_quotes_prefer_distinct_respondents():
     assert lab["quotes"].iloc[0] == ["a b c", "a b d"]  # "a b" is closer but r1 already quoted
 
 
-def test_fallback_headline_is_a_word_form_from_the_cluster():
+def test_a_cluster_without_shared_phrases_is_headed_by_a_phrase_of_one_unit():
     texts = [
         "ældreplejen mangler",
         "sygeplejersker søges",
@@ -83,7 +83,7 @@ def test_fallback_headline_is_a_word_form_from_the_cluster():
     ]
     lab = _label(texts, [0, 0, 1, 1])
     for head, audit in zip(lab["label"], lab["label_audit"]):
-        assert "no phrase occurs in two units" in audit
+        assert "a phrase of one unit" in audit
         assert head.lower() in " ".join(texts)
 
 
@@ -101,11 +101,71 @@ def test_headlines_are_unique_within_a_kind():
 
 
 def test_a_phrase_taken_by_a_larger_cluster_is_not_reused():
-    texts = ["ventetider", "ventetider", "ventetider", "ventetider", "ventetider"]
-    lab = _label(texts, [0, 0, 0, 1, 1])
+    texts = ["ventetider"] * 5 + [
+        "bureaukrati i kommunen",
+        "regler og bureaukrati",
+        "bureaukrati overalt",
+        "skemaer og regler",
+        "kontrol og skemaer",
+        "regler og kontrol",
+    ]
+    lab = _label(texts, [0, 0, 0, 1, 1] + [2] * 6)
     assert lab["label"].iloc[0] == "Ventetider"
-    assert lab["label"].iloc[1] != "Ventetider"  # falls back instead of repeating the phrase
-    assert "every phrase heads a larger cluster" in lab["label_audit"].iloc[1]
+    assert lab["label"].iloc[1] != "Ventetider"  # numbered instead of repeating the lemma
+    assert "no phrase passes the rules" in lab["label_audit"].iloc[1]
+    assert "shares the lemma 'ventetid'" in lab["label_audit"].iloc[1]
+
+
+def test_topic_word_of_the_whole_corpus_is_no_headline():
+    texts = [
+        "førtidspension og ventetider",
+        "ventetider før førtidspension",
+        "førtidspension efter lange ventetider",
+        "førtidspension og bureaukrati",
+        "bureaukrati om førtidspension",
+        "bureaukrati ved førtidspension",
+    ]
+    lab = _label(texts, [0, 0, 0, 1, 1, 1])
+    assert [h.lower() for h in lab["label"]] == ["ventetider", "bureaukrati"]
+    assert "corpus-wide topic word" in " ".join(lab["label_audit"])
+
+
+def test_one_word_headline_only_for_a_noun():
+    texts = [
+        "ensom og trist",
+        "meget ensom og alene",
+        "ensom hver dag",
+        "bureaukrati i kommunen",
+        "bureaukrati og regler",
+        "bureaukrati i staten",
+    ]
+    lab = _label(texts, [0, 0, 0, 1, 1, 1])
+    assert lab["label"].iloc[0].lower() != "ensom"  # an adjective: not alone
+    assert "not a noun" in lab["label_audit"].iloc[0]
+    assert lab["label"].iloc[1] == "Bureaukrati"
+
+
+def test_audit_names_the_runner_up():
+    texts = [
+        "mangel på arbejdskraft",
+        "stor mangel på arbejdskraft",
+        "mangel på arbejdskraft i plejen",
+        "for meget bureaukrati",
+        "bureaukrati og kontrol",
+        "bureaukrati i staten",
+    ]
+    lab = _label(texts, [0, 0, 0, 1, 1, 1])
+    assert "won: 'mangel på arbejdskraft'" in lab["label_audit"].iloc[0]
+    assert "runner-up: '" in lab["label_audit"].iloc[0]
+
+
+def test_the_same_quote_is_not_repeated():
+    texts = ["Ventetider, igen!", "ventetider igen", "lange ventetider", "ventetider hos lægen"]
+    emb = np.array([[1, 0], [1, 0], [0.9, 0.1], [0.8, 0.2]], dtype=np.float32)
+    lab = Labeler(n_quotes=3).fit_transform(texts, np.zeros(4, dtype=int), emb, list("abcd"))
+    quotes = lab["quotes"].iloc[0]
+    assert len(quotes) == 3
+    assert not {"Ventetider, igen!", "ventetider igen"} <= set(quotes)
 
 
 def test_english_lemmas_are_those_of_spacys_lookup_lemmatiser():

@@ -40,6 +40,11 @@ class MapConfig:
     assign_outliers: bool = False
     n_keywords: int = 10
     n_quotes: int = 3
+    labeler: str = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key_env: str | None = None
+    llm_timeout: float = 60.0
     model: str | None = None
     group: str | None = None
     random_state: int = 0
@@ -57,6 +62,13 @@ class MapConfig:
         if self.cluster_method not in ("ward", "hdbscan"):
             raise ValueError(
                 f"cluster_method must be 'ward' or 'hdbscan', got {self.cluster_method!r}"
+            )
+        if self.labeler not in ("extractive", "llm"):
+            raise ValueError(f"labeler must be 'extractive' or 'llm', got {self.labeler!r}")
+        if self.labeler == "llm" and not (self.llm_base_url and self.llm_model):
+            raise ValueError(
+                "labeler='llm' needs llm_base_url (an OpenAI-compatible endpoint, e.g. "
+                "'http://localhost:11434/v1') and llm_model"
             )
         if self.n_quotes < 1 or self.n_keywords < 1:
             raise ValueError("n_quotes and n_keywords must be at least 1")

@@ -20,7 +20,7 @@ from .embed import Embedder, embed_units
 from .errors import InputError
 from .idealtypes import classify_kinds, model_tables
 from .ingest import Ingested, InputData, ingest
-from .label import UNCLUSTERED_LABEL, Labeler
+from .label import UNCLUSTERED_LABEL, labeler_for
 from .reduce import MIN_UNITS, Reducer
 from .result import CLUSTER_COLUMNS, UNIT_FRONT, WildMap, cluster_keys, kinds_in
 from .segment import segment as segment_answers
@@ -142,7 +142,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         if len(idx) < MIN_UNITS:
             chosen[k] = _too_few(k, len(idx), kinds, spec is not None and kind is None)
             continue
-        chosen[k], frame = _map_kind(k, idx, units, emb[idx], cfg, columns, timings)
+        chosen[k], frame = _map_kind(k, idx, units, emb[idx], cfg, columns, timings, model)
         frames.append(frame)
 
     units = columns.attach(units)
@@ -214,9 +214,11 @@ def _map_kind(
     cfg: MapConfig,
     out: _UnitColumns,
     timings: dict[str, float],
+    embedder: Any = None,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Reduce, cluster and label the units ``idx`` of one kind; fills ``out`` and returns the
-    provenance record of the choices made and the kind's cluster rows."""
+    provenance record of the choices made and the kind's cluster rows. ``embedder`` (the map's,
+    ``None`` for precomputed vectors) ranks the headline candidates by meaning."""
     with _timed(timings, "reduce"):
         mp = Reducer(
             n_components=2, n_neighbors=cfg.n_neighbors, min_dist=0.1, random_state=cfg.random_state
@@ -243,9 +245,9 @@ def _map_kind(
     chosen["n_neighbors"] = mp.n_neighbors_
     with _timed(timings, "label"):
         sub = units.iloc[idx]
-        lab = Labeler(
-            language=cfg.language, n_keywords=cfg.n_keywords, n_quotes=cfg.n_quotes
-        ).fit_transform(sub["text"].tolist(), labels, X, sub["respondent"].astype(str).tolist())
+        lab = labeler_for(cfg, embedder).fit_transform(
+            sub["text"].tolist(), labels, X, sub["respondent"].astype(str).tolist()
+        )
     lab.insert(0, "kind", kind)
     lab["size"] = [int((labels == c).sum()) for c in lab["cluster"]]
     lab["share"] = (lab["size"] / len(idx)).round(4)

@@ -48,7 +48,7 @@ from .cluster import Clusterer
 from .embed import Embedder, embed_units, get_embedder
 from .errors import InputError
 from .ingest import InputData, _as_frame
-from .label import UNCLUSTERED_LABEL, Labeler, representative
+from .label import UNCLUSTERED_LABEL, labeler_for, representative
 from .result import KIND_ORDER, WildMap, cluster_keys, kinds_in
 
 log = logging.getLogger(__name__)
@@ -508,7 +508,7 @@ def assign(
         # label with the wave's whole kind as background, so keywords are specific
         kind_idx = np.where(kinds_arr == k)[0]
         kind_labels = np.where(status[kind_idx] == "emerging", cluster[kind_idx], -1)
-        lab = Labeler(language=language, n_keywords=cfg.n_keywords, n_quotes=cfg.n_quotes)
+        lab = labeler_for(cfg, model)
         table = lab.fit_transform(
             units["text"].to_numpy()[kind_idx].tolist(),
             kind_labels,

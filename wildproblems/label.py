@@ -478,17 +478,24 @@ def candidates(
     return out
 
 
-def topic_lemmas(lemma_df: Counter, n_units: int) -> set[str]:
+def topic_lemmas(
+    lemma_df: Counter, n_units: int, spread: Counter | None = None, n_clusters: int = 0
+) -> set[str]:
     """The corpus-wide topic words: lemmas in more than half of all units, and the (up to) three
-    most widespread lemmas when they are in at least a fifth of all units ("førtidspension"
-    in a corpus about early retirement).
+    most widespread lemmas when they are in at least a fifth of all units and in the units of at
+    least three quarters of the clusters (``spread`` counts the clusters having each lemma):
+    "førtidspension" in a corpus about early retirement.
 
-    >>> sorted(topic_lemmas(Counter({"a": 6, "b": 2, "c": 2, "d": 1, "e": 1}), 10))
-    ['a', 'b', 'c']
+    >>> df = Counter({"a": 6, "b": 2, "c": 2, "d": 1})
+    >>> sorted(topic_lemmas(df, 10)), sorted(topic_lemmas(df, 10, Counter({"b": 4, "c": 1}), 4))
+    (['a'], ['a', 'b'])
     """
+    spread = spread or Counter()
     top = sorted(lemma_df.items(), key=lambda x: (-x[1], x[0]))[:3]
     return {lem for lem, k in lemma_df.items() if k > n_units / 2} | {
-        lem for lem, k in top if k >= n_units / 5
+        lem
+        for lem, k in top
+        if k >= n_units / 5 and n_clusters and spread[lem] >= 0.75 * n_clusters
     }
 
 
@@ -611,9 +618,12 @@ class Labeler:
             df_all.update({k for k, _, _ in _phrases(d)})
             lemma_df.update({t.lemma for t in d if t.content})
         n_all = len(texts)
-        topic = topic_lemmas(lemma_df, n_all)
         ids = sorted(int(c) for c in np.unique(labels) if c >= 0)
         by_class = {c: [toks[i] for i in np.where(labels == c)[0]] for c in ids}
+        spread: Counter = Counter()
+        for c in ids:
+            spread.update({t.lemma for d in by_class[c] for t in d if t.content})
+        topic = topic_lemmas(lemma_df, n_all, spread, len(ids))
         kw = ctfidf(by_class, self.language)
         forms, after = noun_evidence(toks)
         lemma_of = {t.text: t.lemma for d in toks for t in d}

@@ -20,7 +20,7 @@ one must end with one (a Danish noun phrase ends in its noun: "personer på lang
 kontanthjælp", not "personer på langvarig"); no headline
 that is only the corpus-wide topic word (a lemma in more than half of all units, or one of the
 three most widespread when in a fifth of them: :func:`~wildproblems.label.topic_lemmas`); no two
-clusters of a kind whose headlines share a lemma.
+clusters of a kind whose headlines share a lemma (or a word stem: :func:`same_stem`).
 """
 
 from __future__ import annotations
@@ -192,11 +192,11 @@ def percentile_ranks(values: Sequence[float]) -> list[float]:
     >>> percentile_ranks([0.2, 0.9, 0.5])
     [0.3333333333333333, 1.0, 0.6666666666666666]
     """
+    import bisect
+
     n = len(values)
-    if n == 0:
-        return []
     order = sorted(values)
-    return [(1 + max(i for i, v in enumerate(order) if v == x)) / n for x in values]
+    return [bisect.bisect_right(order, x) / n for x in values]
 
 
 def score_candidates(
@@ -252,7 +252,27 @@ def rule_violation(
     for lemma in cand.content:
         if lemma in taken_lemmas:
             return f"shares the lemma {lemma!r} with the headline of cluster {taken_lemmas[lemma]}"
+        for other, c in taken_lemmas.items():
+            if same_stem(lemma, other):
+                return f"shares the stem of {other!r} with the headline of cluster {c}"
     return None
+
+
+def same_stem(a: str, b: str) -> bool:
+    """Whether two lemmas are one word family: a common beginning of 6+ letters that covers at
+    least 80 % of the shorter ("sagsbehandling" / "sagsbehandler").
+
+    >>> same_stem("sagsbehandling", "sagsbehandler"), same_stem("borger", "borgertype")
+    (True, True)
+    >>> same_stem("ventetid", "vente"), same_stem("lidelse", "ledighed")
+    (False, False)
+    """
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n >= 6 and n >= 0.8 * min(len(a), len(b))
 
 
 def is_finite_verb(form: str, lemma: str, is_noun: Callable[[str], bool]) -> bool:
@@ -266,7 +286,14 @@ def is_finite_verb(form: str, lemma: str, is_noun: Callable[[str], bool]) -> boo
     if not lemma.endswith("e") or form == lemma or is_noun(lemma):
         return False
     stem = lemma[:-1]
-    return form in {lemma + "r", lemma + "s", lemma + "de", stem + "te", lemma + "des", stem + "tes"}
+    return form in {
+        lemma + "r",
+        lemma + "s",
+        lemma + "de",
+        stem + "te",
+        lemma + "des",
+        stem + "tes",
+    }
 
 
 def mmr(

@@ -191,6 +191,12 @@ def cluster_quotes(m: WildMap, cluster_key: str, n: int = 4) -> list[dict[str, s
         ids = [str(i) for i in row.iloc[0]["quote_ids"] if str(i) in by_id.index]
     rest = members.sort_values(["membership", "unit_id"], ascending=[False, True], kind="stable")
     ids += [i for i in rest["unit_id"].astype(str) if i not in ids]
+    from .label import quote_key
+
+    unique: dict[str, str] = {}  # no quote twice on a card (units with the same text)
+    for i in ids:
+        unique.setdefault(quote_key(str(by_id.loc[i, "text"])), i)
+    ids = list(unique.values())
     return [
         {
             "text": str(by_id.loc[i, "text"]),

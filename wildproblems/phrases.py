@@ -11,7 +11,8 @@ percentile rank among the cluster's candidates (1 = best) so that no scale domin
 * ``ctfidf``: class-based TF-IDF of the phrase, ``share of the cluster's units using it x
   log(1 + units of the kind / units using it anywhere)``.
 
-``score = 0.4 meaning + 0.3 contrast + 0.3 ctfidf`` (ranks). Without an embedder (precomputed
+``score = 0.6 meaning + 0.2 contrast + 0.2 ctfidf`` (ranks; the weights were chosen on
+``benchmarks/labels.py``: 0.4/0.3/0.3 gave a mean theme similarity of 0.355, 0.6/0.2/0.2 0.385). Without an embedder (precomputed
 vectors) only the c-TF-IDF and the older lexical score rank the candidates.
 
 Rules (:func:`rule_violation`): a one-word headline must be a noun (:class:`NounTest`: Danish
@@ -35,7 +36,7 @@ import numpy as np
 from .lemma import _head, _paradigm_size
 
 #: Weights of the three percentile ranks in a candidate's score.
-WEIGHTS = {"meaning": 0.4, "contrast": 0.3, "ctfidf": 0.3}
+WEIGHTS = {"meaning": 0.6, "contrast": 0.2, "ctfidf": 0.2}
 #: Candidates per cluster that are embedded (the best by the lexical prefilter).
 POOL = 25
 #: Noun suffixes of Danish (derivations that only make nouns).
@@ -320,3 +321,54 @@ def mmr(
         chosen.append(best)
         left.remove(best)
     return chosen
+
+
+def headline_rule_violations(units, clusters, language: str = "da") -> list[str]:
+    """Every breach of the headline rules in a map's tables (``[]`` when they all hold).
+
+    Per kind: a one-word headline that is not a noun, a headline that is only the corpus-wide
+    topic word, two headlines sharing a lemma or stem, a numbered fallback headline, and a quote
+    shown twice on a cluster's card. ``units`` and ``clusters`` are ``WildMap.units`` and
+    ``WildMap.clusters``.
+    """
+    from collections import Counter as _Counter
+
+    from .label import quote_key, tokenize, topic_lemmas
+
+    problems: list[str] = []
+    for kind, rows in clusters.groupby("kind", sort=False):
+        sub = units[units["kind"] == kind]
+        toks = tokenize(sub["text"].astype(str).tolist(), language)
+        lemma_df: _Counter = _Counter()
+        for d in toks:
+            lemma_df.update({t.lemma for t in d if t.content})
+        spread: _Counter = _Counter()
+        for c in rows["cluster"]:
+            member = (sub["cluster"] == c).to_numpy()
+            spread.update({t.lemma for d, m in zip(toks, member) if m for t in d if t.content})
+        topic = topic_lemmas(lemma_df, len(toks), spread, len(rows))
+        forms, after = noun_evidence(toks)
+        lemma_of = {t.text: t.lemma for d in toks for t in d}
+        is_noun = NounTest(language, forms, after, lemma_of.get)
+        seen: dict[str, str] = {}
+        for row in rows.itertuples():
+            head = str(row.label)
+            words = [t for t in tokenize([head], language)[0] if t.alpha]
+            content = [t.lemma for t in words if t.content]
+            where = f"{kind}:{row.cluster} {head!r}"
+            if head.rstrip().endswith(")") and "(" in head:
+                problems.append(f"{where}: numbered fallback")
+            if len(words) == 1 and not is_noun(words[0].lemma):
+                problems.append(f"{where}: one word that is not a noun")
+            if content and all(lem in topic for lem in content):
+                problems.append(f"{where}: only the corpus-wide topic word")
+            for lem in content:
+                for other, other_where in seen.items():
+                    if lem == other or same_stem(lem, other):
+                        problems.append(f"{where}: shares {lem!r} with {other_where}")
+            for lem in content:
+                seen.setdefault(lem, where)
+            keys = [quote_key(q) for q in row.quotes]
+            if len(set(keys)) != len(keys):
+                problems.append(f"{where}: a quote twice among its quotes")
+    return problems

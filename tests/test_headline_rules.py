@@ -3,8 +3,8 @@
 Rules: a one-word headline is a noun; no headline is only the corpus-wide topic word; no two
 clusters of a kind share a lemma (or stem) in their headlines; no numbered fallback; no quote twice
 on a card. All bundled corpora with texts are mapped with a fast deterministic embedder (the
-rules are the labeller's, whatever the vectors); the real default embedder is checked on
-``real_map`` (faellesskab_2025) and, as an integration test, on the other small corpora.
+rules are the labeller's, whatever the vectors); with the real default embedder they are checked
+on the session's ``real_map`` (faellesskab_2025), which costs no extra embedding.
 """
 
 import pytest
@@ -47,21 +47,6 @@ def test_headline_rules_hold_with_the_real_embedder(real_map):
     assert headline_rule_violations(real_map.units, real_map.clusters) == []
     assert _card_duplicates(real_map) == []
     assert real_map.clusters["label_audit"].str.contains("meaning").all()  # ranked by meaning
-
-
-@pytest.mark.integration
-@pytest.mark.parametrize("name", ["digital_velfaerd_2026", "foertidspension_2012"])
-def test_headline_rules_hold_on_small_corpora_with_the_real_embedder(name, tmp_path):
-    m = wp.map(
-        wp.corpora.load(name),
-        text="text",
-        respondent="speaker",
-        random_state=0,
-        progress=False,
-        cache_dir=str(tmp_path),
-    )
-    assert headline_rule_violations(m.units, m.clusters) == []
-    assert _card_duplicates(m) == []
 
 
 def test_violations_are_found():

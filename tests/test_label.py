@@ -184,3 +184,28 @@ def test_english_lemmas_are_those_of_spacys_lookup_lemmatiser():
     assert any(
         a != b.text for doc, toks in zip(ours, tokenize(texts, "en")) for a, b in zip(doc, toks)
     )  # some word really was lemmatised
+
+
+def test_phrases_are_ranked_by_meaning_with_an_embedder(counting_embedder, caplog):
+    texts = [
+        "mangel på arbejdskraft",
+        "stor mangel på arbejdskraft",
+        "mangel på arbejdskraft i plejen",
+        "for meget bureaukrati",
+        "bureaukrati og kontrol",
+        "bureaukrati i staten",
+    ]
+    emb = counting_embedder.encode(texts)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    lab = Labeler(embedder=counting_embedder).fit_transform(
+        texts, np.array([0, 0, 0, 1, 1, 1]), emb, list("abcdef")
+    )
+    assert "meaning" in lab["label_audit"].iloc[0] and "contrast" in lab["label_audit"].iloc[0]
+    assert "mangel på arbejdskraft" in counting_embedder.calls  # candidates were embedded
+    # vectors of another size than the map's: ranked without meaning, with a warning
+    with caplog.at_level("WARNING"):
+        other = Labeler(embedder=counting_embedder).fit_transform(
+            texts, np.array([0, 0, 0, 1, 1, 1]), np.eye(6, dtype=np.float32), list("abcdef")
+        )
+    assert "without meaning" in caplog.text
+    assert "meaning" not in other["label_audit"].iloc[0]

@@ -122,3 +122,23 @@ def test_map_config_requires_endpoint_for_llm():
     with pytest.raises(ValueError, match="llm_base_url"):
         MapConfig(labeler="llm")
     assert MapConfig().labeler == "extractive"  # nothing leaves the machine by default
+
+
+def test_map_with_llm_labeler(stub, tmp_path, tiny_da, counting_embedder):
+    import wildproblems as wp
+    from tests.conftest import TINY_ROLES
+
+    m = wp.map(
+        tiny_da,
+        **TINY_ROLES,
+        embedder=counting_embedder,
+        labeler="llm",
+        llm_base_url=stub["url"],
+        llm_model="stub-model",
+        cache_dir=str(tmp_path),
+        progress=False,
+    )
+    assert set(m.clusters["label"]) <= {"Personalemangel", "Regler og kontrol"}
+    assert m.clusters["label_audit"].str.startswith("llm headline").all()
+    assert len(stub["requests"]) == len(m.clusters)
+    assert m.config.labeler == "llm"  # recorded with the map

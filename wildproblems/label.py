@@ -654,6 +654,14 @@ class Labeler:
             [cand.surface for c in ids for cand in pools[c][:POOL]]
             + [w for c in ids for w, _ in kw[c][: 3 * self.n_keywords]]
         )
+        if vectors and next(iter(vectors.values())).shape[0] != emb.shape[1]:
+            log.warning(
+                "the embedder gives %d-d vectors but the map's are %d-d: headlines ranked "
+                "without meaning",
+                next(iter(vectors.values())).shape[0],
+                emb.shape[1],
+            )
+            vectors = {}
         rows = []
         taken: dict[str, int] = {}  # content lemma -> cluster whose headline holds it
         taken_surface: set[str] = set()

@@ -59,3 +59,13 @@ def test_ceiling_table_says_whether_the_bar_is_reachable():
     assert out.loc["x", "bar (BERTopic + 0.10)"] == pytest.approx(0.329)
     assert out.loc["y", "bar reachable"] == "yes"
     assert out.loc["x", "best Ward cut (k)"] == "0.3 (40)"
+
+
+def test_labels_benchmark_matches_each_theme_to_its_best_cluster():
+    from benchmarks.labels import best_cluster, content_words
+
+    themes = np.array(["a", "a", "a", "b", "b", ""])
+    clusters = np.array([0, 0, 1, 1, 1, -1])
+    assert best_cluster(themes, clusters, "a") == 0  # F1 0.8 against 0.33
+    assert best_cluster(themes, clusters, "b") == 1
+    assert content_words("2 Mangel på hænder", frozenset({"på"})) == "mangel hænder"

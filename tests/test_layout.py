@@ -14,7 +14,19 @@ PKG = Path(__file__).resolve().parents[1] / "wildproblems"
 #: wing, the waves and outputs wings, and the orchestration on top.
 LAYERS = [
     {"_version", "_resources", "errors", "config", "schema", "lang", "provenance"},
-    {"ingest", "segment", "embed", "embed_ort", "cluster", "layout", "label", "corpora"},
+    {
+        "ingest",
+        "segment",
+        "embed",
+        "embed_ort",
+        "cluster",
+        "layout",
+        "label",
+        "lemma",
+        "phrases",
+        "llm",
+        "corpora",
+    },
     {"stages", "result"},
     {"model"},
     {"waves", "outputs"},

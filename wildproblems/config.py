@@ -47,6 +47,11 @@ PARAMETER_CONSTRAINTS: dict[str, list[Any]] = {
     "assign_outliers": [bool],
     "levels": [bool],
     "n_keywords": [Interval(1)],
+    "labeler": [("extractive", "llm")],
+    "llm_base_url": [str, None],
+    "llm_model": [str, None],
+    "llm_api_key_env": [str, None],
+    "llm_timeout": [float, int],
     "n_quotes": [Interval(1)],
     "model": [str, None],
     "group": [str, None],
@@ -125,6 +130,11 @@ class MapConfig:
     levels: bool = True
     n_keywords: int = 10
     n_quotes: int = 3
+    labeler: str = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key_env: str | None = None
+    llm_timeout: float = 60.0
     model: str | None = None
     group: str | None = None
     random_state: int = 0
@@ -132,6 +142,11 @@ class MapConfig:
 
     def __post_init__(self) -> None:
         validate(self.to_dict(), PARAMETER_CONSTRAINTS)
+        if self.labeler == "llm" and not (self.llm_base_url and self.llm_model):
+            raise ValueError(
+                "labeler='llm' needs llm_base_url (an OpenAI-compatible endpoint, e.g. "
+                "'http://localhost:11434/v1') and llm_model"
+            )
 
     def replace(self, **changes: Any) -> MapConfig:
         """Return a copy with ``changes`` applied (the config itself never changes)."""

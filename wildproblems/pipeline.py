@@ -71,6 +71,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         emb, used_embedder, embedder_id, emb_stats = embed_units(
             units["text"].tolist(), cfg, embedder, embeddings, n_answers=len(ing.answers)
         )
+    stages = build_stages(cfg, embedder=used_embedder)  # headlines ranked with the map's embedder
     if spec is not None:
         with timed(timings, "classify"):
             anchors = anchor_embedder(cfg, used_embedder)
@@ -173,7 +174,7 @@ def _map_kind(
     stages: Stages,
     out: _UnitColumns,
     timings: dict[str, float],
-) -> tuple[dict[str, Any], pd.DataFrame]:
+) -> tuple[dict[str, Any], list[pd.DataFrame]]:
     """Lay out, cluster and label the units ``idx`` of one kind; fills ``out`` and returns the
     provenance record of the choices made and the kind's cluster rows."""
     with timed(timings, "layout"):

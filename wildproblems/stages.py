@@ -17,7 +17,7 @@ from typing import Any
 
 from .cluster import ClusterStage
 from .config import MapConfig
-from .label import Labeler
+from .label import Labeler, labeler_for
 from .layout import Layout
 
 
@@ -44,8 +44,10 @@ class Stages:
         }
 
 
-def build_stages(cfg: MapConfig, progress: bool | None = None) -> Stages:
-    """The stages ``cfg`` describes (``progress`` overrides the config's progress bars)."""
+def build_stages(cfg: MapConfig, progress: bool | None = None, embedder: Any = None) -> Stages:
+    """The stages ``cfg`` describes (``progress`` overrides the config's progress bars);
+    ``embedder`` is the map's own, with which the labeller ranks headline candidates by meaning
+    (``None``: lexical ranking only)."""
     return Stages(
         clusterer=ClusterStage(
             method=cfg.cluster_method,
@@ -58,7 +60,7 @@ def build_stages(cfg: MapConfig, progress: bool | None = None) -> Stages:
             progress=cfg.progress if progress is None else progress,
         ),
         layout=Layout(n_neighbors=cfg.n_neighbors, min_dist=0.1, random_state=cfg.random_state),
-        labeler=Labeler(language=cfg.language, n_keywords=cfg.n_keywords, n_quotes=cfg.n_quotes),
+        labeler=labeler_for(cfg, embedder),
         segment=cfg.segment,
         embedder=cfg.embedder,
         levels=cfg.levels,

@@ -134,6 +134,43 @@ STOP_WORDS = frozenset(
         "altid",
         "aldrig",
         "igen",
+        # prepositions, conjunctions and sentence adverbs missing from spaCy's list
+        "mod",
+        "trods",
+        "ifølge",
+        "hos",
+        "inden",
+        "pr",
+        "frem",
+        "forud",
+        "undervejs",
+        "herunder",
+        "derudover",
+        "desuden",
+        "hvorvidt",
+        "henholdsvis",
+        "ligeledes",
+        "eksempelvis",
+        "netop",
+        "ofte",
+        "samtidig",
+        "heraf",
+        "hertil",
+        "hvilket",
+        "idet",
+        "når",
+        "især",
+        "særligt",
+        "primært",
+        "typisk",
+        "generelt",
+        "blot",
+        "dels",
+        "endvidere",
+        "imidlertid",
+        "nærmere",
+        "videre",
+        "tværs",
     }
 )
 
@@ -267,6 +304,13 @@ REPORT = {
     "markeret som tildelt.",
     "method_layout": "Kortet er tegnet med UMAP i to dimensioner ({n_neighbors} naboer, frø "
     "{seed}); klyngerne er fundet i det fulde vektorrum, ikke på kortet.",
+    "method_label_meaning": "Klyngernes overskrifter er 1–4-ords fraser fra klyngens egen tekst, "
+    "valgt efter hvor tæt de i betydning ligger på klyngens midte, og hvor forskellige de er fra "
+    "de andre klynger; nøgleordene er rangeret med klassebaseret TF-IDF, og citaterne er de "
+    "tekststykker, der ligger tættest på klyngens midte. Kortet er en hjælp til at læse "
+    "besvarelserne, ikke en erstatning for det: læs citaterne.",
+    "method_llm": "Overskrifterne er derefter skrevet af sprogmodellen {model} ud fra klyngens "
+    "nøgleord og citater (prompt og svar står i revisionssporet).",
     "method_label": "Klyngernes overskrifter og nøgleord er taget fra klyngernes egen tekst "
     "(klassebaseret TF-IDF), og citaterne er de tekststykker, der ligger tættest på klyngens "
     "midte. Kortet er en hjælp til at læse besvarelserne, ikke en erstatning for det: læs "

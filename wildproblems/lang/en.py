@@ -160,6 +160,13 @@ REPORT = {
     "marked as assigned.",
     "method_layout": "The map was drawn with a 2-d UMAP ({n_neighbors} neighbours, seed "
     "{seed}); the clusters were found in the full vector space, not on the map.",
+    "method_label_meaning": "Headlines are 1–4 word phrases from each cluster's own text, chosen "
+    "for how close their meaning is to the cluster's centre and how distinct they are from the "
+    "other clusters; keywords are ranked by class-based TF-IDF, and the quotes are the units "
+    "closest to the cluster's centre. The map helps to read the answers; it does not replace "
+    "reading them: read the quotes.",
+    "method_llm": "The headlines were then written by the language model {model} from each "
+    "cluster's keywords and quotes (prompt and answer are in the audit trail).",
     "method_label": "Headlines and keywords come from each cluster's own text (class-based "
     "TF-IDF), and the quotes are the units closest to the cluster's centre. The map helps to "
     "read the answers; it does not replace reading them: read the quotes.",

@@ -72,6 +72,12 @@ def cluster_quotes(m: WildMap, cluster_key: str, n: int = 4) -> list[dict[str, s
         ids = [str(i) for i in row.iloc[0]["quote_ids"] if str(i) in by_id.index]
     rest = members.sort_values(["membership", "unit_id"], ascending=[False, True], kind="stable")
     ids += [i for i in rest["unit_id"].astype(str) if i not in ids]
+    from ..label import quote_key
+
+    unique: dict[str, str] = {}  # no quote twice on a card (units with the same text)
+    for i in ids:
+        unique.setdefault(quote_key(str(by_id.loc[i, "text"])), i)
+    ids = list(unique.values())
     return [
         {
             "text": str(by_id.loc[i, "text"]),
@@ -274,7 +280,11 @@ def method_text(m: WildMap, language: str) -> str:
             seed=p.get("random_state", m.config.random_state),
         )
     )
-    parts.append(w["method_label"])
+    label = stages.get("label") or {}
+    meaning = label.get("ranking") == "meaning and contrast"
+    parts.append(w["method_label_meaning"] if meaning else w["method_label"])
+    if label.get("method") == "llm":
+        parts.append(w["method_llm"].format(model=label.get("llm_model") or "?"))
     return " ".join(parts)
 
 

@@ -339,7 +339,7 @@ def assign(
         # label with the wave's whole kind as background, so keywords are specific
         kind_idx = np.where(kinds_arr == k)[0]
         kind_labels = np.where(status[kind_idx] == "emerging", cluster[kind_idx], -1)
-        table = build_stages(cfg).labeler.fit_transform(
+        table = build_stages(cfg, embedder=wave_embedder).labeler.fit_transform(
             units["text"].to_numpy()[kind_idx].tolist(),
             kind_labels,
             emb[kind_idx],

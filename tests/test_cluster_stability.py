@@ -183,9 +183,9 @@ def test_map_quality_and_waves_take_their_stages_from_one_place(monkeypatch, tin
 
     seen = []
 
-    def spy(cfg, progress=None):
+    def spy(cfg, progress=None, embedder=None):
         seen.append(cfg.min_cluster_size)
-        return build_stages(cfg, progress)
+        return build_stages(cfg, progress, embedder)
 
     for mod in (wildproblems.pipeline, wildproblems.quality):
         monkeypatch.setattr(mod, "build_stages", spy)

@@ -140,5 +140,9 @@ def test_map_with_llm_labeler(stub, tmp_path, tiny_da, counting_embedder):
     )
     assert set(m.clusters["label"]) <= {"Personalemangel", "Regler og kontrol"}
     assert m.clusters["label_audit"].str.startswith("llm headline").all()
-    assert len(stub["requests"]) == len(m.clusters)
+    # the map's clusters and its themes and codes are named; each distinct prompt is asked once
+    assert m.levels["label_audit"].str.startswith("llm headline").all()
+    prompts = [r["body"]["messages"][-1]["content"] for r in stub["requests"]]
+    assert len(prompts) == len(set(prompts))
+    assert len(m.clusters) <= len(prompts) <= len(m.clusters) + len(m.levels)
     assert m.config.labeler == "llm"  # recorded with the map

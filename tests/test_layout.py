@@ -14,7 +14,7 @@ PKG = Path(__file__).resolve().parents[1] / "wildproblems"
 #: wing, the waves and outputs wings, and the orchestration on top.
 LAYERS = [
     {"_version", "_resources", "errors", "config", "schema", "lang", "provenance"},
-    {"ingest", "segment", "embed", "cluster", "layout", "label", "corpora"},
+    {"clean", "ingest", "segment", "embed", "cluster", "layout", "label", "corpora"},
     {"stages", "result"},
     {"model"},
     {"waves", "outputs"},

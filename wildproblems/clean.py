@@ -53,9 +53,19 @@ def clean_frame(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     >>> out, n = clean_frame(pd.DataFrame({"svar\\x07": ["ok", "nul\\x00byte", 3]}))
     >>> list(out.columns), out.iloc[1, 0], n
     (['svar'], 'nulbyte', {'<column names>': 1, 'svar': 1})
+    >>> list(clean_frame(pd.DataFrame(columns=["parti", "parti\x07"]))[0].columns)
+    ['parti', 'parti_2']
     """
     report: dict[str, int] = {}
-    names = [clean_value(c) for c in df.columns]
+    names: list[Any] = []
+    for c in df.columns:
+        new = clean_value(c)
+        if new != c and (new in names or new in set(df.columns)):
+            k = 2  # "parti\x07" beside "parti" becomes "parti_2", never a duplicate
+            while f"{new}_{k}" in names or f"{new}_{k}" in set(df.columns):
+                k += 1
+            new = f"{new}_{k}"
+        names.append(new)
     renamed = sum(a != b for a, b in zip(df.columns, names))
     if renamed:
         report["<column names>"] = int(renamed)

@@ -125,7 +125,8 @@ def _as_frame(data: InputData, text: str) -> pd.DataFrame:
     if isinstance(data, (str, PathLike)):
         return read_table(data)
     if isinstance(data, Sequence):
-        return pd.DataFrame({text: list(data)})
+        # object dtype: pandas' str dtype refuses a lone surrogate before ingest can clean it
+        return pd.DataFrame({text: pd.Series(list(data), dtype=object)})
     raise InputError(
         f"cannot map input of type {type(data).__name__}: pass a DataFrame, a list of strings "
         "or a path to a .csv/.xlsx/.parquet file"

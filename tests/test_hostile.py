@@ -353,7 +353,7 @@ def test_dollar_signs_in_labels_do_not_crash_figures(tmp_path):
     import matplotlib.pyplot as plt
 
     m = wp.load(FIXTURE)
-    m.clusters["label"] = [f"koster $5 og $\\frac{{{i}" for i in range(len(m.clusters))]
+    m.clusters["label"] = [f"Pris $\\frac{{{i}$ kr og $^$" for i in range(len(m.clusters))]
     m.units["label"] = m.units["cluster_key"].map(
         dict(zip(m.clusters.cluster_key, m.clusters.label))
     )
@@ -510,6 +510,8 @@ BAD_MANIFESTS = {
     "provenance.columns.text is a number": ("provenance.columns.text", 7),
     "members bytes is text": ("members.arrays/embeddings.npy.bytes", "x"),
     "units table lacks its columns": ("tables.units.column_names", ["a"] * 30),
+    "placement.kinds is a list": ("placement.kinds", []),
+    "a placement threshold is text": ("placement.kinds.cause.threshold", "high"),
 }
 
 

@@ -149,6 +149,19 @@ def check_manifest(manifest: dict[str, Any], path: str | PathLike) -> None:
     for name, meta in (extras.get("arrays") or {}).items():
         _need(meta, dict, path, f"extras.arrays.{name}", "a mapping")
         _need(meta.get("member"), str, path, f"extras.arrays.{name}.member", "a member name")
+    placement = manifest.get("placement") or {}
+    for kind, entry in _need(
+        placement.get("kinds", {}), dict, path, "placement.kinds", "a mapping"
+    ).items():
+        _need(entry, dict, path, f"placement.kinds.{kind}", "a mapping")
+        if entry.get("threshold") is not None:
+            _need(
+                entry["threshold"],
+                (int, float),
+                path,
+                f"placement.kinds.{kind}.threshold",
+                "a number",
+            )
     prov = manifest["provenance"]
     for key in ("chosen", "columns", "stages", "counts", "timings_s", "wave", "versions"):
         if prov.get(key) is not None:

@@ -194,7 +194,7 @@ def check_columns(name: str, columns: Any, path: str | PathLike) -> None:
 # ---------------------------------------------------------------------------------- decoding
 def decode_npy(data: bytes, member: str) -> np.ndarray:
     """An NPY member as an array, its header checked against its size before anything is
-    allocated: numeric dtypes only, and shape x itemsize must equal the bytes that follow."""
+    allocated: no object dtype, and shape x itemsize must equal the bytes that follow."""
     fh = io.BytesIO(data)
     try:
         version = np.lib.format.read_magic(fh)
@@ -204,8 +204,8 @@ def decode_npy(data: bytes, member: str) -> np.ndarray:
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(fh)
     except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
         raise MapFormatError(f"member {member!r} is not a readable NPY array ({exc})") from exc
-    if dtype.hasobject or dtype.kind not in "biuf":
-        raise MapFormatError(f"member {member!r} holds dtype {dtype}; only numbers are read")
+    if dtype.hasobject:
+        raise MapFormatError(f"member {member!r} holds Python objects; they are never read")
     n = math.prod(int(d) for d in shape)
     body = len(data) - fh.tell()
     if n * dtype.itemsize != body:

@@ -15,6 +15,7 @@ PKG = Path(__file__).resolve().parents[1] / "wildproblems"
 LAYERS = [
     {"_version", "_resources", "errors", "config", "schema", "lang", "provenance"},
     {
+        "clean",
         "ingest",
         "segment",
         "embed",

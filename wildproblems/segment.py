@@ -106,7 +106,9 @@ def split_answer(text: str) -> list[str]:
     return [piece for piece, _, _ in split_spans(text)]
 
 
-def split_spans(text: str) -> list[tuple[str, int, int]]:
+def split_spans(
+    text: str, skipped: list[tuple[str, int, int]] | None = None
+) -> list[tuple[str, int, int]]:
     """Split one answer into ``(item, start, end)``: each item's text and where it lies in
     ``text`` (``text[start:end]`` holds the item, with its original line breaks).
 
@@ -116,6 +118,13 @@ def split_spans(text: str) -> list[tuple[str, int, int]]:
     >>> piece, a, b = split_spans(t)[0]
     >>> piece, t[a:b]
     ('Vi mangler hænder i ældreplejen.', 'Vi mangler hænder i\\r\\nældreplejen.')
+
+    Fragments that hold a letter or digit but are no unit (too short, or no letters, such as
+    ``"42"``) are appended to ``skipped`` when given, so they can be reported:
+
+    >>> out = []
+    >>> split_spans("Mangel på hænder; 42", out), out
+    ([('Mangel på hænder', 0, 16)], [('42', 18, 20)])
     """
     # lines with the offset of every character (line breaks of any style)
     lines: list[tuple[str, list[int]]] = []
@@ -150,9 +159,14 @@ def split_spans(text: str) -> list[tuple[str, int, int]]:
                 raw = item[sa:sb]
                 cut = _MARKER.match(raw)
                 sub = _strip_marker(raw).strip(" ,")
+                if not sub:
+                    continue
+                k = sa + max(raw.find(sub, cut.end() if cut else 0), raw.find(sub))
+                span = (sub, pos[k], pos[k + len(sub) - 1] + 1)
                 if len(sub) >= _MIN_CHARS and _has_letters(sub):
-                    k = sa + raw.find(sub, cut.end() if cut else 0)
-                    parts.append((sub, pos[k], pos[k + len(sub) - 1] + 1))
+                    parts.append(span)
+                elif skipped is not None and re.search(r"\w", sub):
+                    skipped.append(span)
     return parts
 
 
@@ -176,8 +190,21 @@ def segment(answers: pd.DataFrame, enabled: bool = True) -> tuple[pd.DataFrame, 
     cols = list(answers.columns)
     for rec in answers.to_dict("records"):
         text = rec["text"]
-        pieces = split_spans(text) if enabled else [(text, 0, len(text))]
-        if not pieces:
+        skipped: list[tuple[str, int, int]] = []
+        pieces = split_spans(text, skipped) if enabled else [(text, 0, len(text))]
+        if pieces:
+            dropped += [
+                {
+                    "answer_id": rec["answer_id"],
+                    "respondent": rec["respondent"],
+                    "row": rec["row"],
+                    "text": frag,
+                    "reason": "fragment without a unit (under 2 characters or no letters)",
+                    "stage": "segment",
+                }
+                for frag, _, _ in skipped
+            ]
+        else:
             dropped.append(
                 {
                     "answer_id": rec["answer_id"],

@@ -21,6 +21,7 @@ from ..embed import Embedder, get_embedder
 from ..errors import InputError
 from ..schema import KINDS as KIND_ORDER
 from .anchors import AnchorEmbedder
+from .patterns import CUE_TEXT_CHARS
 from .spec import ModelSpec
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def cue_hits(texts: Sequence[str], spec: ModelSpec, max_hits: int = 2) -> np.nda
             continue
         pats = [re.compile(p, re.IGNORECASE) for lang in sorted(ks.cues) for p in ks.cues[lang]]
         for i, t in enumerate(texts):
-            t = t.strip()
+            t = t.strip()[:CUE_TEXT_CHARS]  # bounds the work of any pattern (see .patterns)
             out[i, j] = min(max_hits, sum(1 for p in pats if p.search(t)))
     return out
 

@@ -36,6 +36,7 @@ import yaml
 
 from .._resources import data_dir
 from ..errors import ModelSpecError
+from .patterns import pattern_problem
 
 __all__ = [
     "Axis",
@@ -339,6 +340,9 @@ def parse_model(data: Any, where: str = "<spec>") -> ModelSpec:
                     raise v.fail(
                         f"{key}.cues.{lang}[{i}]", f"bad regular expression ({exc})", pat
                     ) from exc
+                problem = pattern_problem(pat)  # a spec may come from an untrusted file
+                if problem:
+                    raise v.fail(f"{key}.cues.{lang}[{i}]", f"refused pattern: {problem}", pat)
             cues[lang] = tuple(cues_raw[lang])
         kinds[name] = KindSpec(name, v.phrases(b.get("anchors"), f"{key}.anchors", language), cues)
 

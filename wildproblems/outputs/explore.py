@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..lang import LANGUAGES, kind_name
-from ..schema import ANSWER_RESERVED
+from ..schema import ANSWER_RESERVED, CLASH_PREFIX
 from ._format import cluster_colours, format_int, format_pct, map_title, resolve_kind
 
 if TYPE_CHECKING:
@@ -53,6 +53,9 @@ def script_json(value: Any) -> str:
         .replace("&", "\\u0026")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
+        # placeholders that plotly (post_script) and explore fill in: never inside the data
+        .replace("{plot_id}", "\\u007bplot_id}")
+        .replace("__UID__", "\\u005f_UID__")
     )
 
 
@@ -65,7 +68,7 @@ def filter_columns(m: WildMap, max_values: int = 30) -> list[str]:
     out = []
     n = len(m.answers)
     for col in m.answers.columns:
-        if col in _NOT_FILTERS or (col.startswith("meta_") and col[5:] in _NOT_FILTERS):
+        if col in _NOT_FILTERS or str(col).removeprefix(CLASH_PREFIX) in _NOT_FILTERS:
             continue
         values = m.answers[col].astype(str)
         k = values.nunique()
@@ -108,7 +111,8 @@ class MapExplorer:
             full_html=False,
             include_plotlyjs=True,
             include_mathjax=False,
-            post_script=_SCRIPT.replace("__DATA__", script_json(self.data)).replace("__UID__", u),
+            # __UID__ first, so the data (answers may hold "__UID__") is never touched
+            post_script=_SCRIPT.replace("__UID__", u).replace("__DATA__", script_json(self.data)),
             config={"displaylogo": False, "responsive": True, "scrollZoom": True},
             default_width="100%",
             default_height="720px",

@@ -13,8 +13,9 @@ Numbers follow the map's language: ``1.374`` and ``21 %`` in Danish, ``1,374`` a
 
 from __future__ import annotations
 
+import functools
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,20 @@ def _pyplot():
     return plt
 
 
+def _plain_text(draw: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a figure function with mathtext off: labels and names come from the data, and a
+    ``$`` in them ("koster $5 og $10") must print as it is, not crash matplotlib's parser."""
+
+    @functools.wraps(draw)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import matplotlib
+
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
 def _interactive() -> bool:
     """True inside IPython/Jupyter, where the inline backend should be left alone."""
     import sys
@@ -69,6 +84,7 @@ def _clean_axes(ax: Any) -> None:
         s.set_visible(False)
 
 
+@_plain_text
 def plot_map(
     m: WildMap,
     kind: str | None = None,
@@ -298,6 +314,7 @@ def save_figure(fig: Any, path: str | Path, dpi: int = 300) -> Path:
 
 
 # ---------------------------------------------------------------------------------- pathways
+@_plain_text
 def plot_pathways(
     m: WildMap,
     axis: str | None = None,

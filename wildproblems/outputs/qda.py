@@ -303,7 +303,9 @@ def _q(tag: str, local: str) -> str:
 def _tostring(root: ET.Element, default_ns: str) -> bytes:
     ET.register_namespace("", default_ns)
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # names and attributes (respondents, columns, labels) may hold characters XML 1.0 forbids
+    text = _XML_ILLEGAL.sub("", ET.tostring(root, encoding="unicode"))
+    return b"<?xml version='1.0' encoding='utf-8'?>\n" + text.encode("utf-8", "replace")
 
 
 # ---------------------------------------------------------------------------------- writers

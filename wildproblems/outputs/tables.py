@@ -53,7 +53,9 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     """Write a spreadsheet-safe UTF-8 CSV (with BOM, so Excel reads æøå)."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    safe_frame(df).to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
+    # \r\n line ends: the csv writer then quotes every cell holding \r or \n, so a spreadsheet
+    # reads one record per row (a bare \r in an unquoted cell starts a new row)
+    safe_frame(df).to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return p
 
 
@@ -89,6 +91,7 @@ def excel_frame(df: pd.DataFrame) -> pd.DataFrame:
     """:func:`safe_frame` plus what Excel needs: no control characters, cells cut at Excel's
     32,767-character limit (ending in ``…``), no time zones in dates."""
     out = safe_frame(df)
+    out.columns = [_excel_cell(c) for c in out.columns]  # openpyxl refuses control characters
     for col in out.columns:
         s = out[col]
         if isinstance(s.dtype, pd.DatetimeTZDtype):

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..cluster import Clusterer
-from ..embed import Embedder, embed_units, get_embedder
+from ..embed import Embedder, embed_units, get_embedder, registered_embedders
 from ..errors import InputError
 from ..ingest import InputData, _as_frame
 from ..label import UNCLUSTERED_LABEL, representative
@@ -143,6 +143,20 @@ def _classify_wave_kinds(
     return classify_kinds(units, emb, _map_spec(m), anchors, given=False)
 
 
+def _refuse_file_embedder(m: WildMap, embedder: Embedder | str | None) -> None:
+    """A map read from a file does not choose which model is downloaded or run: when no
+    ``embedder`` is given and the map names one that is not registered (a sentence-transformers
+    name or path, i.e. a hub repository or a folder), the user must name it."""
+    source = m.extras.get("loaded_from")
+    if embedder is not None or source is None or m.config.embedder in registered_embedders():
+        return
+    raise InputError(
+        f"the map {source!r} was embedded with {m.config.embedder!r}, which is not a registered "
+        "embedder; a map file does not decide which model is downloaded or run. If you trust "
+        f"that model, pass it yourself: embedder={m.config.embedder!r} (or an embedder object)"
+    )
+
+
 def _resolve_embedder(
     m: WildMap,
     embedder: Embedder | str | None,
@@ -156,6 +170,7 @@ def _resolve_embedder(
     if precomputed:
         wave_embedder, new_id = None, "precomputed"
     else:
+        _refuse_file_embedder(m, embedder)
         wave_embedder = (
             embedder
             if embedder is not None and not isinstance(embedder, str)
@@ -391,6 +406,7 @@ def assign(
         counts=count_record(len(ing.answers), len(ing.dropped), len(units), dropped, emb_stats),
         chosen=m.provenance.get("chosen", {}),
         columns={"text": text, "respondent": respondent, "kind": kind, "id": id},
+        input=ing.changes,
         stages=m.provenance.get("stages") or build_stages(cfg).describe(),
         embedder_info=dict(getattr(wave_embedder, "info", None) or {}),
         wave={

@@ -124,12 +124,15 @@ class Comparison:
             axis.set_yticks(y)
             axis.set_yticklabels(
                 [
-                    f"[{cl}] {lab[:45]}" + (f" ({words['new']})" if s == "emerging" else "")
+                    # "\$": a $ in a label prints as it is (matplotlib reads $...$ as math)
+                    f"[{cl}] {str(lab)[:45]}".replace("$", r"\$")
+                    + (f" ({words['new']})" if s == "emerging" else "")
                     for cl, lab, s in zip(p["cluster"], p["label"], p["status"])
                 ],
                 fontsize=8,
             )
-            axis.set_title(f"{k}: {self.names[0]} → {self.names[1]}", fontsize=10)
+            title = f"{k}: {self.names[0]} → {self.names[1]}".replace("$", r"\$")
+            axis.set_title(title, fontsize=10)
             axis.set_xlabel(words["axis"])
         fig.tight_layout()
         return fig

@@ -20,9 +20,10 @@ import hashlib
 import io
 import json
 import logging
+import os
 import platform
+import uuid
 import zipfile
-import zlib
 from collections.abc import Callable
 from datetime import datetime, timezone
 from os import PathLike
@@ -38,6 +39,17 @@ from ..model.spec import ModelSpec, load_model, spec_from_text
 from ..provenance import package_versions
 from ..result import WildMap
 from .place import calibrate
+from .untrusted import (
+    MAX_MANIFEST_BYTES,
+    MAX_MEMBER_BYTES,
+    check_columns,
+    check_embeddings,
+    check_manifest,
+    check_parquet,
+    decode_npy,
+    read_bounded,
+    trusted_config,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +72,7 @@ TABLES = (
 )
 
 # extras keys that load() fills from their own members; not written twice.
-_OWN_EXTRAS = ("placement", "model_spec_yaml")
+_OWN_EXTRAS = ("placement", "model_spec_yaml", "loaded_from")
 # A fixed timestamp for zip members, so the same map always gives the same member bytes.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
@@ -122,6 +134,7 @@ def _encode_table(df: pd.DataFrame, name: str) -> tuple[bytes, dict[str, Any]]:
 
 
 def _decode_table(data: bytes, meta: dict[str, Any], member: str) -> pd.DataFrame:
+    check_parquet(data, member)
     try:
         df = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
     except Exception as exc:  # pyarrow raises several types for damaged files
@@ -150,10 +163,7 @@ def _encode_array(arr: np.ndarray) -> bytes:
 
 
 def _decode_array(data: bytes, member: str) -> np.ndarray:
-    try:
-        return np.load(io.BytesIO(data), allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise MapFormatError(f"member {member!r} is not a readable NPY array ({exc})") from exc
+    return decode_npy(data, member)  # header checked before anything is allocated
 
 
 # ---------------------------------------------------------------------------------- model spec
@@ -261,7 +271,8 @@ def save(m: WildMap, path: str | PathLike, placement: dict[str, Any] | None = No
         ) from exc
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    # a unique temporary name, so two saves to one path never write the same file
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for name, data in [("manifest.json", manifest_bytes), *members.items()]:
@@ -289,15 +300,11 @@ def _open(path: str | PathLike) -> zipfile.ZipFile:
         ) from exc
 
 
-def _read_member(zf: zipfile.ZipFile, name: str, path: str | PathLike) -> bytes:
-    try:
-        return zf.read(name)
-    except KeyError as exc:
-        raise MapFormatError(f"{str(path)!r} is incomplete: member {name!r} is missing") from exc
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-        raise MapFormatError(
-            f"{str(path)!r} is corrupt: member {name!r} cannot be read ({exc})"
-        ) from exc
+def _read_member(
+    zf: zipfile.ZipFile, name: str, path: str | PathLike, limit: int = MAX_MEMBER_BYTES
+) -> bytes:
+    # streamed with a cap: size and compression ratio are checked while inflating
+    return read_bounded(zf, name, path, limit)
 
 
 def read_manifest(path: str | PathLike) -> dict[str, Any]:
@@ -313,7 +320,7 @@ def read_manifest(path: str | PathLike) -> dict[str, Any]:
 
 
 def _checked_manifest(zf: zipfile.ZipFile, path: str | PathLike) -> dict[str, Any]:
-    raw = _read_member(zf, "manifest.json", path)
+    raw = _read_member(zf, "manifest.json", path, MAX_MANIFEST_BYTES)
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -335,6 +342,7 @@ def _checked_manifest(zf: zipfile.ZipFile, path: str | PathLike) -> dict[str, An
             f"{manifest.get('wildproblems_version', '?')}); this wildproblems {__version__} reads "
             f"format versions up to {FORMAT_VERSION}. Upgrade: pip install -U wildproblems"
         )
+    check_manifest(manifest, path)
     return manifest
 
 
@@ -356,7 +364,7 @@ def load(path: str | PathLike) -> WildMap:
             raise MapFormatError(f"{str(path)!r} has a manifest without a member list")
         members: dict[str, bytes] = {}
         for name, info in listed.items():
-            data = _read_member(zf, name, path)
+            data = _read_member(zf, name, path, limit=info["bytes"])
             if _sha256(data) != info.get("sha256"):
                 raise MapFormatError(
                     f"{str(path)!r} is corrupt: member {name!r} does not match its checksum"
@@ -389,12 +397,15 @@ def _build(manifest: dict[str, Any], members: dict[str, bytes], path: str | Path
         tables[name] = _decode_table(_member(members, meta["member"], path), meta, meta["member"])
     emb_member = manifest.get("arrays", {}).get("embeddings", {}).get("member")
     emb = _decode_array(_member(members, emb_member, path), str(emb_member))
+    check_embeddings(emb, path)
+    for name in TABLES[:4]:
+        check_columns(name, tables[name].columns, path)
     if emb.ndim != 2 or emb.shape[0] != len(tables["units"]):
         raise MapFormatError(
             f"{str(path)!r}: embeddings have shape {emb.shape} for {len(tables['units'])} units"
         )
 
-    cfg_dict = dict(manifest.get("config") or {})
+    cfg_dict = trusted_config(manifest.get("config") or {}, path)
     known = set(MapConfig.__dataclass_fields__)
     unknown = sorted(set(cfg_dict) - known)
     if unknown:
@@ -422,6 +433,8 @@ def _build(manifest: dict[str, Any], members: dict[str, bytes], path: str | Path
             extras["model_spec_yaml"] = spec_text
     if manifest.get("placement"):
         extras["placement"] = manifest["placement"]
+    # a map from a file: assign() builds no embedder from the file's name for it
+    extras["loaded_from"] = str(path)
     return WildMap(
         units=tables["units"],
         clusters=tables["clusters"],

@@ -17,7 +17,7 @@ LAYERS = [
     {"ingest", "segment", "embed", "cluster", "layout", "label", "corpora"},
     {"stages", "result"},
     {"model"},
-    {"waves", "outputs"},
+    {"waves", "outputs", "curate"},
     {"pipeline", "quality", "cli", "__init__", "__main__"},
 ]
 

@@ -156,6 +156,9 @@ KIND_ALIASES = {
 #: Headline of units in no cluster.
 UNCLUSTERED = "(ikke klynget)"
 
+#: Headline of units whose cluster an analyst dropped as not relevant (curate).
+NOT_RELEVANT = "(ikke relevant)"
+
 #: Headline of units of a new wave that fit no part of the map.
 NEW = "(nyt: passer ikke på kortet)"
 

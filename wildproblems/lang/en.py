@@ -53,6 +53,9 @@ KIND_ALIASES = {
 #: Headline of units in no cluster.
 UNCLUSTERED = "(unclustered)"
 
+#: Headline of units whose cluster an analyst dropped as not relevant (curate).
+NOT_RELEVANT = "(not relevant)"
+
 #: Headline of units of a new wave that fit no part of the map.
 NEW = "(new: fits no part of the map)"
 

@@ -17,7 +17,8 @@ LAYERS = [
     {"ingest", "segment", "embed", "cluster", "layout", "label", "corpora"},
     {"stages", "result"},
     {"model"},
-    {"waves", "outputs", "curate"},
+    {"waves", "outputs"},
+    {"curate"},
     {"pipeline", "quality", "cli", "__init__", "__main__"},
 ]
 

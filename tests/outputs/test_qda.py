@@ -89,7 +89,8 @@ def test_project_round_trips(project, modelled_map):
     # sources are the answers; cases are the respondents; pathways are sets of cluster codes
     assert len(back.sources) == len(m.answers)
     assert set(back.cases) == set(m.units["respondent"].astype(str))
-    assert set(back.sets) == set(m.pathways["name"])
+    # sets: one per kind (its cluster codes) and one per pathway
+    assert set(back.sets) == set(m.pathways["name"]) | {kind_name(k, "da") for k in m.kinds}
     guid_of = dict(zip(back.codes["name"], back.codes["guid"]))
     less = m.pathways.set_index("pathway").loc["less-is-more", "clusters"]
     assert back.sets["Less is more"] == [
@@ -132,6 +133,7 @@ def test_codebook_is_valid_and_round_trips(modelled_map, tmp_path, schema):
     project = ET.Element(f"{{{NS_PROJECT}}}Project", {"name": "codebook check"})
     book = ET.SubElement(project, f"{{{NS_PROJECT}}}CodeBook")
     book.append(root.find(f"{{{NS_PROJECT}}}Codes"))
+    project.append(root.find(f"{{{NS_PROJECT}}}Sets"))  # readers that need <Sets> in a .qdc
     schema.validate(io.BytesIO(ET.tostring(project)))
     codes = read_qdc(path)
     names = codes["name"].tolist()

@@ -306,9 +306,23 @@ def _finish(
     return out
 
 
+def _edit_keys(edits: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Every cluster key the edits name (so a new cluster never takes a merged-away id)."""
+    out = []
+    for e in edits:
+        for ref in [e.get("cluster"), e.get("to"), *(e.get("clusters") or [])]:
+            if isinstance(ref, Mapping) and ref.get("key"):
+                out.append(str(ref["key"]))
+    return out
+
+
 def _next_id(m: WildMap, units: pd.DataFrame, kind: str) -> int:
     ids = m.clusters.loc[m.clusters["kind"] == kind, "cluster"].tolist()
     ids += units.loc[units["kind"] == kind, "cluster"].tolist()
+    for key in _edit_keys(m.edits):
+        k, _, c = key.rpartition(":")
+        if k == kind and c.lstrip("-").isdigit():
+            ids.append(int(c))
     return int(max(ids, default=-1)) + 1
 
 
@@ -384,7 +398,8 @@ def split(
 ) -> WildMap:
     """Split ``cluster`` into ``n`` parts (the Ward hierarchy the map's clusterer builds, cut at
     ``n``) or take the unit ids ``units`` out of it as a new cluster. The largest part (or the rest)
-    keeps the cluster's id; the others get new ids."""
+    keeps the cluster's id; the others get new ids. A headline an analyst wrote stays with the rest
+    when units are taken out, and is dropped when the cluster is cut into ``n`` parts."""
     if (n is None) == (units is None):
         raise EditError("split needs either n (number of parts) or units (unit ids), not both")
     ref = cluster_ref(m, cluster)
@@ -416,8 +431,9 @@ def split(
         record["units"] = chosen
     table["cluster"] = cl
     human, audits, pins, nr = _state(m)
-    human.pop(key, None)
-    audits.pop(key, None)
+    if n is not None:  # parts of a cut are new clusters; taking units out keeps the rest's name
+        human.pop(key, None)
+        audits.pop(key, None)
     return _finish(m, table, record, human, audits, pins, nr, embedder)
 
 

@@ -244,3 +244,36 @@ def test_cli_edits(tiny_da, tmp_path, base):
     clusters = pd.read_csv(tmp_path / "out" / "clusters.csv")
     assert "Ældre og hænder" in set(clusters["label"])
     assert (tmp_path / "out" / "edits.yaml").exists()
+
+
+@pytest.mark.integration
+def test_pins_and_model_tables_follow_the_edits(modelled_map):
+    m = modelled_map
+    mem = m.extras["memberships"]
+    # a solution cluster and a pathway it does not feed
+    row = mem[~mem["fed"]].iloc[0]
+    key, pid = row["cluster_key"], row["pathway"]
+    pinned = m.pin(key, pid)
+    feeds = pinned.pathways.set_index("pathway").loc[pid, "clusters"]
+    assert key in feeds and key not in m.pathways.set_index("pathway").loc[pid, "clusters"]
+    got = pinned.extras["memberships"].set_index(["cluster_key", "pathway"])
+    assert bool(got.loc[(key, pid), "fed"])
+    assert pinned.provenance["model"]["pins"]["applied"] == [
+        {"cluster_key": key, "pathway": pid, "member": True}
+    ]
+    # respondents and corners are recomputed from the pinned weights
+    assert pinned.respondents is not None and pinned.corners is not None
+    assert not pinned.respondents[f"pathway:{pid}"].equals(m.respondents[f"pathway:{pid}"])
+    # pins survive a later edit and unpin restores the rule's memberships
+    renamed = pinned.rename(key, "Fastholdt")
+    assert key in renamed.pathways.set_index("pathway").loc[pid, "clusters"]
+    back = renamed.unpin(key, pid)
+    pd.testing.assert_frame_equal(back.extras["memberships"], m.extras["memberships"])
+    pd.testing.assert_frame_equal(
+        back.pathways.drop(columns=["cluster_labels"]), m.pathways.drop(columns=["cluster_labels"])
+    )
+    # a merge recomputes pathways with the merged cluster
+    sol = m.clusters.loc[m.clusters["kind"] == "solution", "cluster_key"].tolist()
+    merged = m.merge(sol[:2])
+    fed = {k for ks in merged.pathways["clusters"] for k in ks}
+    assert sol[1] not in fed and sol[1] not in set(merged.extras["memberships"]["cluster_key"])

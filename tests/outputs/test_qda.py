@@ -73,7 +73,14 @@ def test_project_round_trips(project, modelled_map):
         back.codes[["guid", "name", "description", "codable"]].itertuples(index=False, name=None)
     )
     assert read == written
-    assert set(m.clusters["label"]) <= set(back.codes["name"])
+    # every headline is a code name (with its kind when clusters of two kinds share it)
+    names = set(back.codes["name"])
+    assert all(
+        lab in names or f"{lab} ({kind_name(k, 'da').lower()})" in names
+        for lab, k in zip(m.clusters["label"], m.clusters["kind"])
+    )
+    assert back.codes["name"].str.lower().is_unique
+    assert back.codes["guid"].str.fullmatch(r"[0-9a-f-]{36}").all()
     # every unit is one coded selection, coded with its cluster, whose text is the unit
     sel = back.selections.set_index("name")
     assert len(sel) == len(m.units)
@@ -91,10 +98,9 @@ def test_project_round_trips(project, modelled_map):
     assert set(back.cases) == set(m.units["respondent"].astype(str))
     # sets: one per kind (its cluster codes) and one per pathway
     assert set(back.sets) == set(m.pathways["name"]) | {kind_name(k, "da") for k in m.kinds}
-    guid_of = dict(zip(back.codes["name"], back.codes["guid"]))
     less = m.pathways.set_index("pathway").loc["less-is-more", "clusters"]
     assert back.sets["Less is more"] == [
-        guid_of[m.clusters.set_index("cluster_key").loc[k, "label"]] for k in less
+        next(c.guid for top in tree for c in top.walk() if c.key == k) for k in less
     ]
 
 
@@ -137,7 +143,11 @@ def test_codebook_is_valid_and_round_trips(modelled_map, tmp_path, schema):
     schema.validate(io.BytesIO(ET.tostring(project)))
     codes = read_qdc(path)
     names = codes["name"].tolist()
-    assert set(modelled_map.clusters["label"]) <= set(names)
+    assert len(set(names)) == len(names)
+    assert all(
+        lab in names or f"{lab} ({kind_name(k, 'da').lower()})" in names
+        for lab, k in zip(modelled_map.clusters["label"], modelled_map.clusters["kind"])
+    )
     assert {"Veje", "Less is more", "New deal"} <= set(names)
     desc = codes.set_index("name").loc["Less is more", "description"]
     assert modelled_map.pathways.set_index("pathway").loc["less-is-more", "description"] in desc

@@ -15,6 +15,7 @@ from wildproblems.lang import kind_name
 from wildproblems.outputs.qda import (
     NS_CODEBOOK,
     NS_PROJECT,
+    case_codes,
     code_tree,
     find_span,
     read_qdc,
@@ -66,9 +67,13 @@ def test_project_validates_against_refi_qda_schema(project, schema):
 def test_project_round_trips(project, modelled_map):
     back = read_qdpx(project)
     m = modelled_map
-    # same codes: every cluster, the unclustered code per kind, the kind parents and pathways
+    # same codes: every cluster, the unclustered code per kind, the kind parents and pathways,
+    # and (in the project only) one code per respondent with its case's GUID
     tree = code_tree(m)
-    written = [(c.guid, c.name, c.description, c.codable) for top in tree for c in top.walk()]
+    cases = case_codes(m, tree)
+    written = [
+        (c.guid, c.name, c.description, c.codable) for top in [*tree, cases] for c in top.walk()
+    ]
     read = list(
         back.codes[["guid", "name", "description", "codable"]].itertuples(index=False, name=None)
     )
@@ -82,8 +87,17 @@ def test_project_round_trips(project, modelled_map):
     assert back.codes["name"].str.lower().is_unique
     assert back.codes["guid"].str.fullmatch(r"[0-9a-f-]{36}").all()
     # every unit is one coded selection, coded with its cluster, whose text is the unit
-    sel = back.selections.set_index("name")
+    case_guid = {c.guid for c in cases.children}
+    by_case = back.selections[back.selections["code"].isin(case_guid)]
+    sel = back.selections[~back.selections["code"].isin(case_guid)].set_index("name")
     assert len(sel) == len(m.units)
+    # each answer is coded, whole, with its respondent's case code, whose GUID is the case's
+    assert len(by_case) == len(m.answers)
+    assert (by_case["text"] == [back.sources[g] for g in by_case["source"]]).all()
+    case_of = {g: name for name, gs in back.cases.items() for g in gs}
+    code_guid_of = {c.key.split(":", 1)[1]: c.guid for c in cases.children}
+    for src, code in zip(by_case["source"], by_case["code"]):
+        assert code == code_guid_of[case_of[src]]
     code_name = {
         c.key: c.name for top in tree for c in top.walk() if c.key and c.key.count(":") == 1
     }

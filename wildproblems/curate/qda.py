@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..outputs.qda import code_tree, guid, read_qdpx
+from ..outputs.qda import case_codes, code_tree, guid, read_qdpx
 from ..result import WildMap
 from ..schema import split_key
 from .edits import EditError, apply_edit, cluster_ref
@@ -93,8 +93,13 @@ def qdpx_edits(m: WildMap, path: str | Path) -> tuple[list[dict[str, Any]], QdaC
     for g, name in by_guid.items():
         if g not in guid_map and name in free_names:
             guid_map[g] = free_names.pop(name)
+    tree = code_tree(m)
+    ours = {c.guid for top in [*tree, case_codes(m, tree)] for c in top.walk()}
+    cases = {c.guid for c in case_codes(m, tree).children}
     new_codes = {
-        g: name for g, name in by_guid.items() if g not in guid_map and g in _coded(project)
+        g: name
+        for g, name in by_guid.items()
+        if g not in guid_map and g not in ours and g in _coded(project)
     }
 
     # units and their codes now
@@ -102,6 +107,8 @@ def qdpx_edits(m: WildMap, path: str | Path) -> tuple[list[dict[str, Any]], QdaC
     sel_unit = {guid(m, "selection", u): u for u in units.index}
     now: dict[str, set[str]] = {}
     for r in project.selections.itertuples():
+        if str(r.code).lower() in cases:  # an answer coded with its respondent's case code
+            continue
         uid = sel_unit.get(str(r.guid).lower()) or (
             str(r.name) if str(r.name) in units.index else None
         )

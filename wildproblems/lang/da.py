@@ -207,6 +207,8 @@ QDA = {
     "axis": "Placering på aksen",
     "not_found": "Tekststykket {uid} blev ikke fundet ordret i besvarelsen: hele besvarelsen er "
     "markeret.",
+    "respondents": "Respondenter",
+    "respondents_desc": "Én kode pr. respondent, som NVivo og QualCoder læser tilfælde: hver af respondentens besvarelser er kodet med den.",
     "project_desc": "Kort over et vildt problem, lavet med wildproblems {version}.",
 }
 

@@ -102,6 +102,8 @@ QDA = {
     "feeds": "Clusters (weight)",
     "axis": "Position on the axis",
     "not_found": "Unit {uid} was not found verbatim in its answer: the whole answer is selected.",
+    "respondents": "Respondents",
+    "respondents_desc": "One code per respondent, as NVivo and QualCoder read cases: each of the respondent's answers is coded with it.",
     "project_desc": "Map of a wild problem, made with wildproblems {version}.",
 }
 

@@ -248,6 +248,32 @@ def code_tree(m: WildMap, language: str | None = None) -> list[Code]:
     return roots
 
 
+#: Key of the parent code of the respondents' case codes in a project (not in the codebook).
+CASES_KEY = "@respondents"
+
+
+def case_codes(m: WildMap, tree: list[Code], language: str | None = None) -> Code:
+    """The project's respondent codes: one per respondent with the GUID of its ``<Case>``, so
+    readers that link cases to texts through codes (NVivo's form, which QualCoder reads) get each
+    respondent's answers; names are made unique against the codebook's."""
+    w = _WORDS[language or m.config.language]
+    parent = Code(
+        guid(m, "respondents"),
+        w["respondents"],
+        w["respondents_desc"],
+        codable=False,
+        key=CASES_KEY,
+    )
+    taken = {c.name.lower() for top in tree for c in top.walk()} | {parent.name.lower()}
+    for resp in sorted(set(m.answers["respondent"].astype(str))):
+        name, n = resp, 2
+        while name.lower() in taken:
+            name, n = f"{resp} ({n})", n + 1
+        taken.add(name.lower())
+        parent.children.append(Code(guid(m, "case", resp), name, key=f"{CASES_KEY}:{resp}"))
+    return parent
+
+
 def code_sets(m: WildMap, tree: list[Code]) -> list[tuple[str, str, str, list[str]]]:
     """The sets of the codebook, ``(guid, name, description, member code guids)``: one per kind
     (its cluster codes) and one per pathway (the cluster codes feeding it); readers that group
@@ -387,7 +413,7 @@ def project_xml(m: WildMap, language: str | None = None) -> tuple[bytes, dict[st
 
     tree = code_tree(m, language)
     book = ET.SubElement(ET.SubElement(root, f"{ns}CodeBook"), f"{ns}Codes")
-    for code in tree:
+    for code in [*tree, case_codes(m, tree, language)]:
         book.append(_code_element(code, f"{ns}Code"))
     code_of = {c.key: c.guid for top in tree if top.key in m.kinds for c in top.children}
 
@@ -434,6 +460,22 @@ def project_xml(m: WildMap, language: str | None = None) -> tuple[bytes, dict[st
                 "creatingUser": user,
             },
         )
+        # the whole answer coded with its respondent's case code (how QualCoder links case texts)
+        whole = ET.SubElement(
+            src,
+            f"{ns}PlainTextSelection",
+            {
+                "guid": guid(m, "case-selection", aid),
+                "name": aid,
+                "startPosition": "0",
+                "endPosition": str(len(files[f"sources/{g}.txt"])),
+                "creatingUser": user,
+            },
+        )
+        coding = ET.SubElement(
+            whole, f"{ns}Coding", {"guid": guid(m, "case-coding", aid), "creatingUser": user}
+        )
+        ET.SubElement(coding, f"{ns}CodeRef", {"targetGUID": guid(m, "case", rec["respondent"])})
         for uid, key in units_by_answer.get(aid, []):
             start, end, exact = spans[uid]
             sel = ET.SubElement(

@@ -277,3 +277,15 @@ def test_pins_and_model_tables_follow_the_edits(modelled_map):
     merged = m.merge(sol[:2])
     fed = {k for ks in merged.pathways["clusters"] for k in ks}
     assert sol[1] not in fed and sol[1] not in set(merged.extras["memberships"]["cluster_key"])
+
+
+def test_version_2_fixture_keeps_loading_with_its_edits():
+    """tests/data/tiny_v2.wpmap (made by tests/data/make_map_fixture.py): a curated map."""
+    path = Path(__file__).parents[1] / "data" / "tiny_v2.wpmap"
+    assert read_manifest(path)["format_version"] == 2
+    m = wp.load(path)
+    assert [e["op"] for e in m.edits] == ["rename", "merge"]
+    row = m.clusters.set_index("cluster_key").loc["cause:0"]
+    assert row["label"] == "Ældreplejen mangler hænder" and row["label_audit"].startswith("human")
+    assert "solution:1" not in set(m.clusters["cluster_key"])
+    _consistent(m)

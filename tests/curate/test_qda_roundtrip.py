@@ -133,3 +133,33 @@ def test_changed_project_becomes_edits(maps, name, tmp_path):
         io.BytesIO(zipfile.ZipFile(again).read("project.qde"))
     )
     assert back.apply_qdpx(again)[1].changes == []
+
+
+@pytest.mark.integration
+def test_pathway_sets_become_pins(modelled_map, tmp_path):
+    m = modelled_map
+    path = m.to_qdpx(tmp_path / "p.qdpx")
+    feeds = m.pathways.set_index("pathway")["clusters"]
+    pid = next(p for p, ks in feeds.items() if ks)
+    out_key = feeds[pid][0]
+    in_key = next(
+        k
+        for k in m.clusters.loc[m.clusters["kind"] == "solution", "cluster_key"]
+        if k not in feeds[pid]
+    )
+    name = m.pathways.set_index("pathway").loc[pid, "name"]
+
+    def change(root):
+        s = next(s for s in root.iter(f"{NS}Set") if s.get("name") == name)
+        for mc in list(s.findall(f"{NS}MemberCode")):
+            if mc.get("targetGUID") == guid(m, "code", out_key):
+                s.remove(mc)
+        ET.SubElement(s, f"{NS}MemberCode", {"targetGUID": guid(m, "code", in_key)})
+
+    changed = tmp_path / "changed.qdpx"
+    _rewrite(path, changed, change)
+    back, report = m.apply_qdpx(changed)
+    assert report.unmapped == []
+    assert [e["op"] for e in back.edits] == ["pin", "pin"]
+    now = back.pathways.set_index("pathway").loc[pid, "clusters"]
+    assert in_key in now and out_key not in now

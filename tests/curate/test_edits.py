@@ -289,3 +289,29 @@ def test_version_2_fixture_keeps_loading_with_its_edits():
     assert row["label"] == "Ældreplejen mangler hænder" and row["label_audit"].startswith("human")
     assert "solution:1" not in set(m.clusters["cluster_key"])
     _consistent(m)
+
+
+def test_outputs_show_the_curated_map(base, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    c = base.rename("cause:0", "Hænder mangler i plejen").split("cause:1", n=2)
+    c = c.drop_cluster("solution:2")
+    report = c.report(str(tmp_path / "r.html"))
+    text = Path(report).read_text(encoding="utf-8")
+    assert "Hænder mangler i plejen" in text
+    for k in c.kinds:
+        plt.close(c.plot(k))
+    c.explore(path=str(tmp_path / "e.html"))
+    c.to_excel(str(tmp_path / "w.xlsx"))
+    book = pd.read_excel(tmp_path / "w.xlsx", sheet_name=None)
+    assert any("Hænder mangler i plejen" in set(df.astype(str).stack()) for df in book.values())
+    from wildproblems.outputs.qda import read_qdc
+
+    names = set(read_qdc(c.to_qdc(str(tmp_path / "k.qdc")))["name"])
+    assert "Hænder mangler i plejen" in names
+    dropped = base.clusters.set_index("cluster_key").loc["solution:2", "label"]
+    if dropped not in set(c.clusters["label"]):
+        assert dropped not in names

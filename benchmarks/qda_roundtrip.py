@@ -1,6 +1,7 @@
 """The QDA round trip on every bundled corpus, with the default embedder.
 
-For each corpus: map it (defaults, no kind column), export the REFI-QDA project, and
+For each corpus, mapped with the defaults (no kind column) and with the model velfaerd-2035
+(causes, solutions and other classified from the text, pathways): export the REFI-QDA project, and
 1. count the codings whose code shares its name with another code, before this release's export
    (cluster headlines and the "(ikke klynget)" code repeated across kinds: a reader that keys
    codes by name, like QualCoder's importer, merges them) and now;
@@ -120,11 +121,14 @@ def shows_every_change(m: wp.WildMap, back: wp.WildMap, plan: dict) -> bool:
 def main() -> None:
     rows = []
     tmp = Path(tempfile.mkdtemp())
-    for name in wp.corpora.list():
+    runs = [(n, model) for model in (None, "velfaerd-2035") for n in wp.corpora.list()]
+    for name, model in runs:
         df = wp.corpora.load(name)
         if "text" not in df.columns:
             continue
-        m = wp.map(df, text="text", respondent="speaker", random_state=0, progress=False)
+        m = wp.map(
+            df, text="text", respondent="speaker", model=model, random_state=0, progress=False
+        )
         path = m.to_qdpx(tmp / f"{name}.qdpx")
         _, same = m.apply_qdpx(path)
         plan = change(m, path, tmp / f"{name}-changed.qdpx")
@@ -133,6 +137,7 @@ def main() -> None:
         rows.append(
             {
                 "corpus": name,
+                "model": model or "-",
                 "units": len(m.units),
                 "clusters": len(m.clusters),
                 "codings_name_clash_before": old_name_clashes(m),
@@ -146,7 +151,7 @@ def main() -> None:
             }
         )
         print(rows[-1], flush=True)
-    print(pd.DataFrame(rows).to_markdown(index=False))
+    print("\n" + pd.DataFrame(rows).to_string(index=False))
 
 
 if __name__ == "__main__":

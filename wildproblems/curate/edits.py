@@ -15,8 +15,8 @@ wrote stays as written through later edits and is marked ``human: ...`` in ``lab
 **Replay** (:func:`replay`, ``wp.map(..., edits="edits.yaml")``): an edit names its clusters by a
 reference -- key, headline and member unit ids at the time of the edit -- and is re-applied when
 the map has a cluster that still matches: the same key where at least half of the smaller of the
-two member sets is in the other, or whose headline is the same, else the cluster of the kind whose members overlap most
-(at least half). An edit that finds no match, or units that are gone, is not applied: a warning
+two member sets is in the other, or whose headline is the same; else the cluster of the kind that
+holds more than half of the recorded members (a new wave's map, where clusters grew). An edit that finds no match, or units that are gone, is not applied: a warning
 is logged and the edit is listed in ``m.provenance["curation"]["not_applied"]``; nothing is
 skipped silently.
 
@@ -55,7 +55,7 @@ OPERATIONS = ("rename", "merge", "split", "move", "drop", "pin", "unpin")
 EDITS_FORMAT = 1
 #: Headline of units in a dropped ("not relevant") cluster, per language.
 NOT_RELEVANT_LABEL = {k: m.NOT_RELEVANT for k, m in LANGUAGES.items()}
-#: Least Jaccard overlap of member units for a cluster reference to match.
+#: Share of member units for a cluster reference to match (see :func:`match_ref`).
 MATCH_OVERLAP = 0.5
 #: The prefix of ``label_audit`` for headlines an analyst wrote.
 HUMAN = "human"
@@ -106,11 +106,6 @@ def resolve_key(m: WildMap, cluster: Any) -> str:
     raise EditError(f"the map has no cluster {text!r} (keys: {', '.join(keys[:12])} ...)")
 
 
-def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    sa, sb = set(a), set(b)
-    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
-
-
 def _containment(a: Iterable[str], b: Iterable[str]) -> float:
     """Share of the smaller set that is in the other (a cluster that grew by a merge still
     contains the members it had)."""
@@ -133,20 +128,22 @@ def match_ref(m: WildMap, ref: Mapping[str, Any]) -> tuple[str | None, str]:
         ):
             return key, "key"
     kind = key.rpartition(":")[0]
-    best, best_j = None, 0.0
+    best, best_share = None, 0.0
     if units:
+        recorded = set(units)
         for k in sorted(keys):
             if k.rpartition(":")[0] != kind:
                 continue
-            j = _jaccard(units, _members(m, k))
-            if j > best_j:
-                best, best_j = k, j
-    if best is not None and best_j >= MATCH_OVERLAP:
-        return best, f"members ({best_j:.2f} overlap)"
+            share = len(recorded & set(_members(m, k))) / len(recorded)
+            if share > best_share:
+                best, best_share = k, share
+    # clusters are disjoint, so at most one holds more than half of the recorded members
+    if best is not None and best_share > MATCH_OVERLAP:
+        return best, f"members ({best_share:.0%} of them)"
     return None, (
         f"cluster {key!r} ({label!r}, {len(units)} units) is not in the map any more: no cluster "
-        f"of kind {kind!r} has that key with the same members or headline, and none shares "
-        f"{MATCH_OVERLAP:.0%} of its members"
+        f"of kind {kind!r} has that key with the same members or headline, and none holds more "
+        f"than {MATCH_OVERLAP:.0%} of its members"
     )
 
 

@@ -31,6 +31,7 @@ LAYERS = [
     {"stages", "result"},
     {"model"},
     {"waves", "outputs"},
+    {"curate"},
     {"pipeline", "quality", "cli", "__init__", "__main__"},
 ]
 

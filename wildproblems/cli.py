@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="assign unclustered units to their nearest cluster (marked)",
     )
+    m.add_argument(
+        "--edits", help="YAML edit file (m.save_edits) to replay on the clusters; see README"
+    )
     m.add_argument("--no-segment", action="store_true", help="one unit per answer")
     m.add_argument("--no-cache", action="store_true", help="do not use the embedding cache")
     m.add_argument("--cache-dir", help="embedding cache folder")
@@ -196,6 +199,7 @@ def _main(args: argparse.Namespace) -> int:
         respondent=args.respondent,
         kind=args.kind,
         id=args.id,
+        edits=args.edits,
         **settings,
     )
     out = Path(args.out)
@@ -211,6 +215,8 @@ def _main(args: argparse.Namespace) -> int:
         encoding="utf-8",
     )
     written.append(str(out / "provenance.json"))
+    if m.edits:
+        written.append(str(m.save_edits(str(out / "edits.yaml"))))
     import matplotlib
 
     matplotlib.use("Agg")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 
 from .cluster import cluster_levels
 from .config import MapConfig
+from .curate.edits import replay
 from .embed import Embedder, embed_units
 from .errors import InputError
 from .ingest import InputData
@@ -41,6 +43,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     config: MapConfig | None = None,
     embedder: Embedder | str | None = None,
     embeddings: np.ndarray | None = None,
+    edits: str | Path | Sequence[Mapping[str, Any]] | None = None,
     **settings: Any,
 ) -> WildMap:
     """Map free-text answers: ingest, segment, embed, reduce, cluster and label.
@@ -50,6 +53,9 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     (``language="en"``, ``random_state=1``, ``min_cluster_size=5``, ``model="velfaerd-2035"``...).
     ``embedder`` is a registered name, a sentence-transformers model name or path, or an object
     with ``model_id`` and ``encode``; ``embeddings`` skips embedding (one row per unit).
+    ``edits`` (an edit file written by :meth:`WildMap.save_edits`, or a list of edit dicts) is
+    replayed on the clusters (see :func:`wildproblems.curate.edits.replay`); an edit that no
+    longer applies is logged and listed in ``provenance["curation"]["not_applied"]``.
 
     >>> import wildproblems as wp
     >>> m = wp.map(wp.corpora.load("faellesskab_2025"), text="text",
@@ -123,6 +129,8 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         with timed(timings, "model"):
             model_tables(wm, spec, anchors)
         timings["total"] = round(time.perf_counter() - t_start, 4)
+    if edits is not None:
+        wm = replay(wm, edits, embedder=used_embedder)
     log.info(
         "map done in %.1fs: %d units, %d clusters", timings["total"], len(units), len(clusters)
     )

@@ -49,6 +49,10 @@ class WildMap:
     model_spec:
         The :class:`~wildproblems.model.spec.ModelSpec` the map was made with (``extends``
         resolved), or ``None``; saved with the map and used to place new waves.
+    edits:
+        The analyst's edits (rename, merge, split, move, drop, pin, unpin), one plain dict each,
+        in order; see :mod:`wildproblems.curate`. Saved with the map and to an edit file
+        (:meth:`save_edits`) that ``wp.map(..., edits=...)`` replays.
     """
 
     units: pd.DataFrame
@@ -64,6 +68,7 @@ class WildMap:
     levels: pd.DataFrame | None = None
     extras: dict[str, Any] = field(default_factory=dict, repr=False)
     model_spec: Any = field(default=None, repr=False)
+    edits: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     # ------------------------------------------------------------------ summaries
     @property
@@ -259,3 +264,76 @@ class WildMap:
         from .outputs.qda import write_qdpx
 
         return write_qdpx(self.at_level(level), path, **kwargs)
+
+    # ------------------------------------------------------------------ curate
+    def rename(self, cluster: Any, label: str, **kwargs: Any) -> WildMap:
+        """A new map where ``cluster`` (key or headline) has the headline ``label`` (see
+        :func:`wildproblems.curate.edits.rename`)."""
+        from .curate.edits import rename
+
+        return rename(self, cluster, label, **kwargs)
+
+    def merge(self, clusters: Any, label: str | None = None, **kwargs: Any) -> WildMap:
+        """A new map with ``clusters`` merged into the first (see
+        :func:`wildproblems.curate.edits.merge`)."""
+        from .curate.edits import merge
+
+        return merge(self, clusters, label, **kwargs)
+
+    def split(
+        self, cluster: Any, n: int | None = None, units: Any = None, **kwargs: Any
+    ) -> WildMap:
+        """A new map with ``cluster`` split into ``n`` parts or by the unit ids ``units`` (see
+        :func:`wildproblems.curate.edits.split`)."""
+        from .curate.edits import split
+
+        return split(self, cluster, n=n, units=units, **kwargs)
+
+    def move(self, units: Any, to: Any, **kwargs: Any) -> WildMap:
+        """A new map with the unit ids ``units`` moved to cluster ``to`` (see
+        :func:`wildproblems.curate.edits.move`)."""
+        from .curate.edits import move
+
+        return move(self, units, to, **kwargs)
+
+    def drop_cluster(self, cluster: Any, **kwargs: Any) -> WildMap:
+        """A new map with ``cluster`` dropped as not relevant (see
+        :func:`wildproblems.curate.edits.drop_cluster`)."""
+        from .curate.edits import drop_cluster
+
+        return drop_cluster(self, cluster, **kwargs)
+
+    def pin(self, cluster: Any, pathway: str, member: bool = True, **kwargs: Any) -> WildMap:
+        """A new map with ``cluster`` pinned into (or out of) ``pathway`` (see
+        :func:`wildproblems.curate.edits.pin`)."""
+        from .curate.edits import pin
+
+        return pin(self, cluster, pathway, member, **kwargs)
+
+    def unpin(self, cluster: Any, pathway: str, **kwargs: Any) -> WildMap:
+        """A new map without the pin of ``cluster`` on ``pathway`` (see
+        :func:`wildproblems.curate.edits.unpin`)."""
+        from .curate.edits import unpin
+
+        return unpin(self, cluster, pathway, **kwargs)
+
+    def replay(self, edits: Any, **kwargs: Any) -> WildMap:
+        """A new map with ``edits`` (an edit file or a list of edit dicts) applied in order (see
+        :func:`wildproblems.curate.edits.replay`)."""
+        from .curate.edits import replay
+
+        return replay(self, edits, **kwargs)
+
+    def save_edits(self, path: str) -> Any:
+        """Write :attr:`edits` to a readable YAML edit file (see
+        :func:`wildproblems.curate.edits.save_edits`)."""
+        from .curate.edits import save_edits
+
+        return save_edits(self, path)
+
+    def apply_qdpx(self, path: str, **kwargs: Any) -> Any:
+        """Turn the changes a person made in a QDA tool to a ``.qdpx`` exported from this map into
+        edits; returns ``(new map, report)`` (see :func:`wildproblems.curate.qda.apply_qdpx`)."""
+        from .curate.qda import apply_qdpx
+
+        return apply_qdpx(self, path, **kwargs)

@@ -15,6 +15,7 @@ from wildproblems.lang import kind_name
 from wildproblems.outputs.qda import (
     NS_CODEBOOK,
     NS_PROJECT,
+    case_codes,
     code_tree,
     find_span,
     read_qdc,
@@ -66,17 +67,37 @@ def test_project_validates_against_refi_qda_schema(project, schema):
 def test_project_round_trips(project, modelled_map):
     back = read_qdpx(project)
     m = modelled_map
-    # same codes: every cluster, the unclustered code per kind, the kind parents and pathways
+    # same codes: every cluster, the unclustered code per kind, the kind parents and pathways,
+    # and (in the project only) one code per respondent with its case's GUID
     tree = code_tree(m)
-    written = [(c.guid, c.name, c.description, c.codable) for top in tree for c in top.walk()]
+    cases = case_codes(m, tree)
+    written = [
+        (c.guid, c.name, c.description, c.codable) for top in [*tree, cases] for c in top.walk()
+    ]
     read = list(
         back.codes[["guid", "name", "description", "codable"]].itertuples(index=False, name=None)
     )
     assert read == written
-    assert set(m.clusters["label"]) <= set(back.codes["name"])
+    # every headline is a code name (with its kind when clusters of two kinds share it)
+    names = set(back.codes["name"])
+    assert all(
+        lab in names or f"{lab} ({kind_name(k, 'da').lower()})" in names
+        for lab, k in zip(m.clusters["label"], m.clusters["kind"])
+    )
+    assert back.codes["name"].str.lower().is_unique
+    assert back.codes["guid"].str.fullmatch(r"[0-9a-f-]{36}").all()
     # every unit is one coded selection, coded with its cluster, whose text is the unit
-    sel = back.selections.set_index("name")
+    case_guid = {c.guid for c in cases.children}
+    by_case = back.selections[back.selections["code"].isin(case_guid)]
+    sel = back.selections[~back.selections["code"].isin(case_guid)].set_index("name")
     assert len(sel) == len(m.units)
+    # each answer is coded, whole, with its respondent's case code, whose GUID is the case's
+    assert len(by_case) == len(m.answers)
+    assert (by_case["text"] == [back.sources[g] for g in by_case["source"]]).all()
+    case_of = {g: name for name, gs in back.cases.items() for g in gs}
+    code_guid_of = {c.key.split(":", 1)[1]: c.guid for c in cases.children}
+    for src, code in zip(by_case["source"], by_case["code"]):
+        assert code == code_guid_of[case_of[src]]
     code_name = {
         c.key: c.name for top in tree for c in top.walk() if c.key and c.key.count(":") == 1
     }
@@ -89,11 +110,11 @@ def test_project_round_trips(project, modelled_map):
     # sources are the answers; cases are the respondents; pathways are sets of cluster codes
     assert len(back.sources) == len(m.answers)
     assert set(back.cases) == set(m.units["respondent"].astype(str))
-    assert set(back.sets) == set(m.pathways["name"])
-    guid_of = dict(zip(back.codes["name"], back.codes["guid"]))
+    # sets: one per kind (its cluster codes) and one per pathway
+    assert set(back.sets) == set(m.pathways["name"]) | {kind_name(k, "da") for k in m.kinds}
     less = m.pathways.set_index("pathway").loc["less-is-more", "clusters"]
     assert back.sets["Less is more"] == [
-        guid_of[m.clusters.set_index("cluster_key").loc[k, "label"]] for k in less
+        next(c.guid for top in tree for c in top.walk() if c.key == k) for k in less
     ]
 
 
@@ -132,10 +153,15 @@ def test_codebook_is_valid_and_round_trips(modelled_map, tmp_path, schema):
     project = ET.Element(f"{{{NS_PROJECT}}}Project", {"name": "codebook check"})
     book = ET.SubElement(project, f"{{{NS_PROJECT}}}CodeBook")
     book.append(root.find(f"{{{NS_PROJECT}}}Codes"))
+    project.append(root.find(f"{{{NS_PROJECT}}}Sets"))  # readers that need <Sets> in a .qdc
     schema.validate(io.BytesIO(ET.tostring(project)))
     codes = read_qdc(path)
     names = codes["name"].tolist()
-    assert set(modelled_map.clusters["label"]) <= set(names)
+    assert len(set(names)) == len(names)
+    assert all(
+        lab in names or f"{lab} ({kind_name(k, 'da').lower()})" in names
+        for lab, k in zip(modelled_map.clusters["label"], modelled_map.clusters["kind"])
+    )
     assert {"Veje", "Less is more", "New deal"} <= set(names)
     desc = codes.set_index("name").loc["Less is more", "description"]
     assert modelled_map.pathways.set_index("pathway").loc["less-is-more", "description"] in desc

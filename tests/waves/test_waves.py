@@ -198,7 +198,8 @@ def _with_manifest(tmp_path, **changes) -> Path:
 def test_newer_format_version(tmp_path):
     p = _with_manifest(tmp_path, format_version=FORMAT_VERSION + 1, wildproblems_version="9.0")
     with pytest.raises(
-        wp.MapFormatError, match=r"format version 2 \(written by wildproblems 9.0\)"
+        wp.MapFormatError,
+        match=rf"format version {FORMAT_VERSION + 1} \(written by wildproblems 9.0\)",
     ):
         wp.load(p)
     with pytest.raises(wp.MapFormatError, match="Upgrade"):

@@ -193,6 +193,9 @@ KIND_ALIASES = {
 #: Headline of units in no cluster.
 UNCLUSTERED = "(ikke klynget)"
 
+#: Headline of units whose cluster an analyst dropped as not relevant (curate).
+NOT_RELEVANT = "(ikke relevant)"
+
 #: Headline of units of a new wave that fit no part of the map.
 NEW = "(nyt: passer ikke på kortet)"
 
@@ -242,6 +245,8 @@ QDA = {
     "axis": "Placering på aksen",
     "not_found": "Tekststykket {uid} blev ikke fundet ordret i besvarelsen: hele besvarelsen er "
     "markeret.",
+    "respondents": "Respondenter",
+    "respondents_desc": "Én kode pr. respondent, som NVivo og QualCoder læser tilfælde: hver af respondentens besvarelser er kodet med den.",
     "project_desc": "Kort over et vildt problem, lavet med wildproblems {version}.",
 }
 

@@ -53,6 +53,9 @@ KIND_ALIASES = {
 #: Headline of units in no cluster.
 UNCLUSTERED = "(unclustered)"
 
+#: Headline of units whose cluster an analyst dropped as not relevant (curate).
+NOT_RELEVANT = "(not relevant)"
+
 #: Headline of units of a new wave that fit no part of the map.
 NEW = "(new: fits no part of the map)"
 
@@ -100,6 +103,8 @@ QDA = {
     "feeds": "Clusters (weight)",
     "axis": "Position on the axis",
     "not_found": "Unit {uid} was not found verbatim in its answer: the whole answer is selected.",
+    "respondents": "Respondents",
+    "respondents_desc": "One code per respondent, as NVivo and QualCoder read cases: each of the respondent's answers is coded with it.",
     "project_desc": "Map of a wild problem, made with wildproblems {version}.",
 }
 

@@ -15,7 +15,7 @@ the grouping over bootstrap resamples of respondents.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,11 +210,14 @@ def apply_model(
     n_quotes: int = 3,
     random_state: int = 0,
     proposer: PathwayProposer | None = None,
+    pins: Mapping[str, Mapping[str, bool]] | None = None,
 ) -> ModelResult:
     """Pathways, memberships, axis positions, sectors/levels and the respondents table of a map.
 
     ``units``/``clusters`` are the map's frames (``cluster_key`` and ``kind`` columns), ``X`` the
-    unit embeddings (rows align with ``units``).
+    unit embeddings (rows align with ``units``). ``pins`` (cluster key -> pathway id -> True to
+    make the cluster feed the pathway, False to keep it out) overrides the membership rule; see
+    :func:`pin_weights`.
     """
     th = spec.thresholds
     n = len(units)
@@ -299,6 +302,9 @@ def apply_model(
             prov["proposed"] = {
                 "skipped": f"only {len(keys)} clusters of kinds {list(spec.pathway_kinds)} (need 3)"
             }
+
+    if pins:
+        Wc, prov["pins"] = pin_weights(Wc, keys, ids, pins)
 
     # unit weights: clustered units take their cluster's weights, others their own lean
     W_unit = np.zeros((n, len(ids)))
@@ -391,6 +397,46 @@ def apply_model(
     return ModelResult(pathways, memberships, respondents, unit_cols, cluster_cols, prov)
 
 
+def pin_weights(
+    W: np.ndarray, keys: Sequence[str], ids: Sequence[str], pins: Mapping[str, Mapping[str, bool]]
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Cluster -> pathway weights ``W`` (rows ``keys``, columns ``ids``) with an analyst's pins.
+
+    A pinned cluster feeds the pathways the rule gave it, plus those pinned in (True), minus those
+    pinned out (False), with equal weights (the pin is a human decision, not a measure of
+    affinity). Returns the weights and a record of the pins applied and of those naming a cluster
+    or pathway the map does not have.
+
+    >>> W = np.array([[0.7, 0.3, 0.0], [0.0, 0.0, 0.0]])
+    >>> pin_weights(W, ["s:0", "s:1"], ["a", "b", "c"], {"s:0": {"b": False, "c": True}})[0]
+    array([[0.5, 0. , 0.5],
+           [0. , 0. , 0. ]])
+    """
+    W = np.array(W, dtype=float, copy=True)
+    row_of = {k: i for i, k in enumerate(keys)}
+    col_of = {p: j for j, p in enumerate(ids)}
+    applied, unknown = [], []
+    for key in sorted(pins):
+        for pid, member in sorted(pins[key].items()):
+            if key not in row_of or pid not in col_of:
+                unknown.append({"cluster_key": key, "pathway": pid, "member": bool(member)})
+                continue
+            applied.append({"cluster_key": key, "pathway": pid, "member": bool(member)})
+        if key not in row_of:
+            continue
+        fed = set(np.where(W[row_of[key]] > 0)[0])
+        for pid, member in pins[key].items():
+            if pid in col_of:
+                (fed.add if member else fed.discard)(col_of[pid])
+        row = np.zeros(W.shape[1])
+        if fed:
+            row[sorted(fed)] = 1.0 / len(fed)
+        W[row_of[key]] = row
+    if unknown:
+        log.warning("pins naming no cluster or pathway of the map: %s", unknown)
+    return W, {"applied": applied, "not_applied": unknown}
+
+
 def _data_pathway_info(pid: str, members: pd.DataFrame) -> dict[str, Any]:
     """Generated name (labels of the two largest clusters) and pooled keywords of a data pathway."""
     m = members.sort_values(["size", "cluster_key"], ascending=[False, True])
@@ -409,8 +455,14 @@ def _data_pathway_info(pid: str, members: pd.DataFrame) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------- pipeline hooks
-def model_tables(wm: Any, spec: ModelSpec, anchors: AnchorEmbedder) -> None:
-    """Fill ``wm.pathways``, ``wm.respondents``, ``wm.corners`` and the model columns in place."""
+def model_tables(
+    wm: Any,
+    spec: ModelSpec,
+    anchors: AnchorEmbedder,
+    pins: Mapping[str, Mapping[str, bool]] | None = None,
+) -> None:
+    """Fill ``wm.pathways``, ``wm.respondents``, ``wm.corners`` and the model columns in place
+    (``pins``: an analyst's pathway pins, see :func:`pin_weights`)."""
 
     res = apply_model(
         spec,
@@ -421,6 +473,7 @@ def model_tables(wm: Any, spec: ModelSpec, anchors: AnchorEmbedder) -> None:
         anchors,
         n_quotes=wm.config.n_quotes,
         random_state=wm.config.random_state,
+        pins=pins,
     )
     wm.units = wm.units.join(res.unit_columns)
     wm.clusters = wm.clusters.merge(res.cluster_columns, on="cluster_key", how="left")

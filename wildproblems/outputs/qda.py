@@ -53,13 +53,14 @@ _WORDS = {k: m.QDA for k, m in LANGUAGES.items()}
 
 
 def guid(m: WildMap, *key: Any) -> str:
-    """Deterministic GUID (upper-case UUID5) of ``key`` within map ``m``.
+    """Deterministic GUID (lower-case UUID5, as every REFI-QDA reader accepts) of ``key`` within
+    map ``m``.
 
     >>> guid(m, "code", "cause:0")  # doctest: +SKIP
-    'D3B0...'
+    'd3b0...'
     """
     seed = "|".join([str(m.provenance.get("input_hash", "")), *map(str, key)])
-    return str(uuid.uuid5(GUID_NAMESPACE, seed)).upper()
+    return str(uuid.uuid5(GUID_NAMESPACE, seed))
 
 
 def clean_text(text: Any) -> str:
@@ -181,6 +182,10 @@ def code_tree(m: WildMap, language: str | None = None) -> list[Code]:
     w = _WORDS[language]
     colours = cluster_colours(m)
     roots = []
+    # a headline used by clusters of two kinds gets its kind, so names are unique in the project
+    kinds_of: dict[str, set[str]] = {}
+    for lab, k in zip(m.clusters["label"].astype(str), m.clusters["kind"]):
+        kinds_of.setdefault(lab, set()).add(k)
     for kind in m.kinds:
         kind_title = kind_name(kind, language)
         parent = Code(
@@ -193,6 +198,8 @@ def code_tree(m: WildMap, language: str | None = None) -> list[Code]:
         seen: dict[str, int] = {}
         for c in m.clusters[m.clusters["kind"] == kind].itertuples():
             name = str(c.label)
+            if len(kinds_of.get(name, ())) > 1:
+                name = f"{name} ({kind_title.lower()})"
             seen[name] = seen.get(name, 0) + 1
             if seen[name] > 1:  # two clusters with one headline: keep names unique
                 name = f"{name} ({c.cluster})"
@@ -221,7 +228,9 @@ def code_tree(m: WildMap, language: str | None = None) -> list[Code]:
         parent.children.append(
             Code(
                 guid(m, "code", f"{kind}:-1"),
-                w["unclustered"],
+                f"{w['unclustered']} ({kind_title.lower()})"
+                if len(m.kinds) > 1
+                else w["unclustered"],
                 w["unclustered_desc"].format(kind=kind_title.lower(), n=n_out),
                 colours[f"{kind}:-1"],
                 key=f"{kind}:-1",
@@ -230,6 +239,13 @@ def code_tree(m: WildMap, language: str | None = None) -> list[Code]:
         roots.append(parent)
     if m.pathways is not None and len(m.pathways):
         roots.append(_pathway_codes(m, language))
+    taken: set[str] = set()
+    for code in (c for r in roots for c in r.walk()):
+        name, n = code.name, 2
+        while name.lower() in taken:  # e.g. a pathway named like a cluster
+            name, n = f"{code.name} ({n})", n + 1
+        code.name = name
+        taken.add(name.lower())
     return roots
 
 
@@ -253,6 +269,69 @@ def _nest_under_themes(m: WildMap, kind: str, parent: Code, language: str) -> No
     codes, parent.children = parent.children, list(by_theme.values())
     for code in codes:
         by_theme[int(parent_of[code.key])].children.append(code)
+
+
+#: Key of the parent code of the respondents' case codes in a project (not in the codebook).
+CASES_KEY = "@respondents"
+
+
+def case_codes(m: WildMap, tree: list[Code], language: str | None = None) -> Code:
+    """The project's respondent codes: one per respondent with the GUID of its ``<Case>``, so
+    readers that link cases to texts through codes (NVivo's form, which QualCoder reads) get each
+    respondent's answers; names are made unique against the codebook's."""
+    w = _WORDS[language or m.config.language]
+    parent = Code(
+        guid(m, "respondents"),
+        w["respondents"],
+        w["respondents_desc"],
+        codable=False,
+        key=CASES_KEY,
+    )
+    taken = {c.name.lower() for top in tree for c in top.walk()} | {parent.name.lower()}
+    for resp in sorted(set(m.answers["respondent"].astype(str))):
+        name, n = resp, 2
+        while name.lower() in taken:
+            name, n = f"{resp} ({n})", n + 1
+        taken.add(name.lower())
+        parent.children.append(Code(guid(m, "case", resp), name, key=f"{CASES_KEY}:{resp}"))
+    return parent
+
+
+def code_sets(m: WildMap, tree: list[Code]) -> list[tuple[str, str, str, list[str]]]:
+    """The sets of the codebook, ``(guid, name, description, member code guids)``: one per kind
+    (its cluster codes) and one per pathway (the cluster codes feeding it); readers that group
+    codes by sets (and some that need ``<Sets>`` in a ``.qdc``) read them."""
+    code_of = {c.key: c.guid for top in tree if top.key in m.kinds for c in top.walk() if c.codable}
+    out = [
+        (
+            guid(m, "kind-set", top.key),
+            top.name,
+            top.description,
+            [c.guid for c in top.walk() if c.codable and c is not top],
+        )
+        for top in tree
+        if top.key in m.kinds
+    ]
+    pathway_root = next((c for c in tree if c.key is None and not c.codable), None)
+    if pathway_root is not None:
+        members = _pathway_members(m)
+        for pw in pathway_root.children:
+            keys = [k for k in members.get(str(pw.key), []) if k in code_of]
+            out.append(
+                (guid(m, "set", pw.key), pw.name, pw.description, [code_of[k] for k in keys])
+            )
+    return out
+
+
+def _sets_element(sets: list[tuple[str, str, str, list[str]]], ns: str) -> ET.Element:
+    el = ET.Element(f"{ns}Sets")
+    for g, name, desc, members in sets:
+        s = ET.SubElement(el, f"{ns}Set", {"guid": g, "name": name})
+        if desc:
+            ET.SubElement(s, f"{ns}Description").text = clean_text(desc)
+        for target in members:
+            ET.SubElement(s, f"{ns}MemberCode", {"targetGUID": target})
+    return el
 
 
 def _pathway_codes(m: WildMap, language: str) -> Code:
@@ -314,8 +393,10 @@ def codebook_xml(m: WildMap, language: str | None = None) -> bytes:
 
     root = ET.Element(f"{{{NS_CODEBOOK}}}CodeBook", {"origin": f"wildproblems {__version__}"})
     codes = ET.SubElement(root, f"{{{NS_CODEBOOK}}}Codes")
-    for code in code_tree(m, language):
+    tree = code_tree(m, language)
+    for code in tree:
         codes.append(_code_element(code, f"{{{NS_CODEBOOK}}}Code"))
+    root.append(_sets_element(code_sets(m, tree), f"{{{NS_CODEBOOK}}}"))
     return _tostring(root, NS_CODEBOOK)
 
 
@@ -362,7 +443,7 @@ def project_xml(m: WildMap, language: str | None = None) -> tuple[bytes, dict[st
 
     tree = code_tree(m, language)
     book = ET.SubElement(ET.SubElement(root, f"{ns}CodeBook"), f"{ns}Codes")
-    for code in tree:
+    for code in [*tree, case_codes(m, tree, language)]:
         book.append(_code_element(code, f"{ns}Code"))
     code_of = {c.key: c.guid for top in tree if top.key in m.kinds for c in top.walk() if c.codable}
 
@@ -409,6 +490,22 @@ def project_xml(m: WildMap, language: str | None = None) -> tuple[bytes, dict[st
                 "creatingUser": user,
             },
         )
+        # the whole answer coded with its respondent's case code (how QualCoder links case texts)
+        whole = ET.SubElement(
+            src,
+            f"{ns}PlainTextSelection",
+            {
+                "guid": guid(m, "case-selection", aid),
+                "name": aid,
+                "startPosition": "0",
+                "endPosition": str(len(files[f"sources/{g}.txt"])),
+                "creatingUser": user,
+            },
+        )
+        coding = ET.SubElement(
+            whole, f"{ns}Coding", {"guid": guid(m, "case-coding", aid), "creatingUser": user}
+        )
+        ET.SubElement(coding, f"{ns}CodeRef", {"targetGUID": guid(m, "case", rec["respondent"])})
         for uid, key in units_by_answer.get(aid, []):
             start, end, exact = spans[uid]
             sel = ET.SubElement(
@@ -436,16 +533,7 @@ def project_xml(m: WildMap, language: str | None = None) -> tuple[bytes, dict[st
             ET.SubElement(vv, f"{ns}VariableRef", {"targetGUID": var_guid[v]})
             ET.SubElement(vv, f"{ns}TextValue").text = clean_text(value)
 
-    pathway_root = next((c for c in tree if c.key is None and not c.codable), None)
-    if pathway_root is not None and pathway_root.children:
-        sets = ET.SubElement(root, f"{ns}Sets")
-        members = _pathway_members(m)
-        for pw in pathway_root.children:
-            s = ET.SubElement(sets, f"{ns}Set", {"guid": guid(m, "set", pw.key), "name": pw.name})
-            ET.SubElement(s, f"{ns}Description").text = pw.description
-            for key in members.get(str(pw.key), []):
-                if key in code_of:
-                    ET.SubElement(s, f"{ns}MemberCode", {"targetGUID": code_of[key]})
+    root.append(_sets_element(code_sets(m, tree), ns))
     ET.SubElement(root, f"{ns}Description").text = w["project_desc"].format(version=__version__)
     return _tostring(root, NS_PROJECT), files
 

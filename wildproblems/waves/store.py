@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 #: Name written into every manifest; a zip without it is not a map.
 FORMAT_NAME = "wildproblems-map"
 #: The format version this release writes. Readers accept every version up to this one.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: Conventional file suffix.
 SUFFIX = ".wpmap"
 #: The WildMap tables, in the order they are written; the last three are optional.
@@ -77,9 +77,16 @@ _OWN_EXTRAS = ("placement", "model_spec_yaml", "loaded_from")
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 #: Upgrades of a manifest + members from format version ``v`` to ``v + 1``, keyed by ``v``.
-#: Version 1 is the first; when version 2 comes, ``_MIGRATIONS[1]`` turns a version-1 bundle into
-#: a version-2 bundle and every older file keeps loading.
+#: Version 2 added the analyst's edits (``manifest["edits"]``, see :mod:`wildproblems.curate`).
 _MIGRATIONS: dict[int, Callable[[dict[str, Any], dict[str, bytes]], None]] = {}
+
+
+def _v1_to_v2(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+    """Version 1 had no edits: a version-1 map is an uncurated map."""
+    manifest["edits"] = []
+
+
+_MIGRATIONS[1] = _v1_to_v2
 
 
 # ---------------------------------------------------------------------------------------- JSON
@@ -259,6 +266,7 @@ def save(m: WildMap, path: str | PathLike, placement: dict[str, Any] | None = No
         "tables": tables,
         "arrays": {"embeddings": {"member": "arrays/embeddings.npy", "shape": list(emb.shape)}},
         "extras": {"json": extras, "tables": extra_tables, "arrays": extra_arrays},
+        "edits": list(m.edits),
         "members": {k: {"sha256": _sha256(v), "bytes": len(v)} for k, v in members.items()},
     }
     try:
@@ -449,4 +457,5 @@ def _build(manifest: dict[str, Any], members: dict[str, bytes], path: str | Path
         levels=tables["levels"],
         extras=extras,
         model_spec=model_spec,
+        edits=list(manifest.get("edits") or []),
     )

@@ -315,3 +315,34 @@ def test_outputs_show_the_curated_map(base, tmp_path):
     dropped = base.clusters.set_index("cluster_key").loc["solution:2", "label"]
     if dropped not in set(c.clusters["label"]):
         assert dropped not in names
+
+
+def test_edits_replay_on_a_map_of_more_data(tiny_da, fake, tmp_path):
+    """Edits made on a first part of the answers, replayed when all answers are mapped: a rename
+    lands on the cluster holding most of the recorded members, or is reported."""
+    first = tiny_da[~tiny_da["id"].isin(["å003", "å009", "l030", "l041"])]
+    small = wp.map(first, **TINY_ROLES, embedder=fake, random_state=0, progress=False)
+    edits = small.rename("cause:0", "Omdøbt").rename("solution:1", "Også omdøbt")
+    path = edits.save_edits(tmp_path / "e.yaml")
+    full = wp.map(tiny_da, **TINY_ROLES, embedder=fake, random_state=0, progress=False)
+    again = wp.map(
+        tiny_da, **TINY_ROLES, embedder=fake, random_state=0, progress=False, edits=str(path)
+    )
+    skipped = {b["index"] for b in again.provenance["curation"]["not_applied"]}
+    for i, e in enumerate(edits.edits, start=1):
+        recorded = set(e["cluster"]["units"])
+        held = full.units[full.units["unit_id"].isin(recorded)]["cluster_key"].value_counts()
+        kind = e["cluster"]["key"].split(":")[0]
+        held = held[held.index.str.startswith(kind + ":") & ~held.index.str.endswith(":-1")]
+        same_key = held.get(e["cluster"]["key"], 0) >= len(recorded) / 2
+        if same_key:
+            assert i not in skipped
+            continue
+        if held.get(e["cluster"]["key"], 0) >= len(recorded) / 2:  # the same key still holds them
+            assert i not in skipped
+            continue
+        if len(held) and held.iloc[0] > len(recorded) / 2:
+            assert i not in skipped
+            assert again.clusters.set_index("cluster_key").loc[held.index[0], "label"] == e["label"]
+        else:
+            assert i in skipped

@@ -14,11 +14,11 @@ wrote stays as written through later edits and is marked ``human: ...`` in ``lab
 
 **Replay** (:func:`replay`, ``wp.map(..., edits="edits.yaml")``): an edit names its clusters by a
 reference -- key, headline and member unit ids at the time of the edit -- and is re-applied when
-the map has a cluster that still matches: the same key where at least half of the smaller of the
-two member sets is in the other, or whose headline is the same; else the cluster of the kind that
-holds more than half of the recorded members (a new wave's map, where clusters grew). An edit that finds no match, or units that are gone, is not applied: a warning
-is logged and the edit is listed in ``m.provenance["curation"]["not_applied"]``; nothing is
-skipped silently.
+the map has a cluster that still matches: the same key holding at least half of the recorded
+members (a cluster that grew by a merge or by more data holds them all) or having the same
+headline; else the cluster of the kind that holds more than half of the recorded members. An
+edit that finds no match, or units that are gone, is not applied: a warning is logged and the edit
+is listed in ``m.provenance["curation"]["not_applied"]``; nothing is skipped silently.
 
 >>> m2 = m.rename("cause:0", "Mangel på hænder").merge(["solution:1", "solution:2"])  # doctest: +SKIP
 >>> m2.save_edits("edits.yaml")  # doctest: +SKIP
@@ -106,13 +106,6 @@ def resolve_key(m: WildMap, cluster: Any) -> str:
     raise EditError(f"the map has no cluster {text!r} (keys: {', '.join(keys[:12])} ...)")
 
 
-def _containment(a: Iterable[str], b: Iterable[str]) -> float:
-    """Share of the smaller set that is in the other (a cluster that grew by a merge still
-    contains the members it had)."""
-    sa, sb = set(a), set(b)
-    return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
-
-
 def match_ref(m: WildMap, ref: Mapping[str, Any]) -> tuple[str | None, str]:
     """The key of the cluster of ``m`` that reference ``ref`` names, and how it was matched (or
     why none matches)."""
@@ -123,9 +116,8 @@ def match_ref(m: WildMap, ref: Mapping[str, Any]) -> tuple[str | None, str]:
     if key in keys:
         here = _members(m, key)
         here_label = str(m.clusters.loc[m.clusters["cluster_key"] == key, "label"].iloc[0])
-        if (units and _containment(units, here) >= MATCH_OVERLAP) or (
-            label and label == here_label
-        ):
+        held = len(set(units) & set(here)) / len(set(units)) if units else 0.0
+        if held >= MATCH_OVERLAP or (label and label == here_label):
             return key, "key"
     kind = key.rpartition(":")[0]
     best, best_share = None, 0.0

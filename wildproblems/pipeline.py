@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cluster import DIFFUSE_BELOW, cluster_cohesion
 from .config import MapConfig
 from .embed import Embedder, embed_units
 from .errors import InputError
@@ -165,10 +166,10 @@ def _map_kind(
     out: _UnitColumns,
     timings: dict[str, float],
 ) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Lay out, cluster and label the units ``idx`` of one kind; fills ``out`` and returns the
-    provenance record of the choices made and the kind's cluster rows."""
-    with timed(timings, "layout"):
-        out.xy[idx] = stages.layout.fit_transform(X)
+    """Cluster, lay out and label the units ``idx`` of one kind; fills ``out`` and returns the
+    provenance record of the choices made and the kind's cluster rows.
+
+    The clusters come first so the map can draw them as regions (:class:`~.layout.Layout`)."""
     with timed(timings, "cluster"):
         labels, prob, assigned, chosen = stages.clusterer.fit(
             X, fold_keys=units["text"].iloc[idx].tolist()
@@ -176,6 +177,9 @@ def _map_kind(
         out.assigned[idx] = assigned
         out.cluster[idx] = labels
         out.membership[idx] = prob
+        cohesion = cluster_cohesion(X, labels)
+    with timed(timings, "layout"):
+        out.xy[idx] = stages.layout.fit_transform(X, labels)
     chosen["n_neighbors"] = stages.layout.n_neighbors_
     with timed(timings, "label"):
         sub = units.iloc[idx]
@@ -186,6 +190,8 @@ def _map_kind(
     lab["size"] = [int((labels == c).sum()) for c in lab["cluster"]]
     lab["share"] = (lab["size"] / len(idx)).round(4)
     lab["respondents"] = [sub["respondent"][labels == c].nunique() for c in lab["cluster"]]
+    lab["cohesion"] = [round(cohesion.get(int(c), float("nan")), 4) for c in lab["cluster"]]
+    lab["diffuse"] = lab["cohesion"] < DIFFUSE_BELOW
     lab["quote_ids"] = [[sub["unit_id"].iloc[i] for i in qi] for qi in lab["quote_index"]]
     return chosen, lab.drop(columns=["quote_index"])
 

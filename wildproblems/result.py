@@ -128,9 +128,13 @@ class WildMap:
 
     # ------------------------------------------------------------------ outputs
     def plot(self, kind: str | None = None, **kwargs: Any):
-        """Static dot map of one kind (see :func:`wildproblems.outputs.plot.plot_map`)."""
-        from .outputs.plot import plot_map
+        """Static dot map of one kind (see :func:`wildproblems.outputs.plot.plot_map`); without a
+        kind, a map with several kinds (causes and solutions) draws one panel per kind
+        (:func:`wildproblems.outputs.plot.plot_kinds`)."""
+        from .outputs.plot import plot_kinds, plot_map
 
+        if kind is None and len(self.kinds) > 1 and "ax" not in kwargs:
+            return plot_kinds(self, **kwargs)
         return plot_map(self, kind=kind, **kwargs)
 
     def quality(self, seeds: tuple[int, ...] = (1, 2, 3, 4)) -> pd.DataFrame:

@@ -21,19 +21,25 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._version import __version__
-from ..lang import LANGUAGES, kind_name
+from ..cluster import DIFFUSE_BELOW
+from ..lang import LANGUAGES, kind_name, plural
 from ..lang import get as words_of
+from ..model.kinds import MEASURED_ACCURACY
 from ..provenance import cluster_method
 from ._format import (
     cluster_colours,
     format_int,
     format_number,
     format_pct,
+    layout_caption,
+    layout_record,
     map_title,
+    no_pathways_reason,
     pathway_axis,
     pathway_table,
 )
-from .plot import plot_map, plot_pathways
+from .corners_text import corner_table, guessed_kinds
+from .plot import _units_text, plot_map, plot_pathways
 
 if TYPE_CHECKING:
     from ..result import WildMap
@@ -98,7 +104,20 @@ def _basis(m: WildMap, language: str) -> dict[str, Any]:
                 "assigned": format_int(int(row.assigned), language),
             }
         )
+    guessed = guessed_kinds(m)
+    note = ""
+    if guessed.any():
+        note = (
+            words_of(language)
+            .GUESSED["note"]
+            .format(
+                n=format_int(int(guessed.sum()), language),
+                total=format_int(len(guessed), language),
+                accuracy=format_pct(MEASURED_ACCURACY, language),
+            )
+        )
     return {
+        "guessed": note,
         "tiles": [
             (format_int(int(m.units["respondent"].nunique()), language), w["respondents"]),
             (format_int(len(m.answers), language), w["answers"]),
@@ -115,18 +134,34 @@ def _kind_sections(
     m: WildMap, language: str, n_quotes: int, image_format: str, label_top: int | None
 ) -> list[dict[str, Any]]:
     colours = cluster_colours(m)
+    words = words_of(language)
+    guessed = guessed_kinds(m)
     out = []
     for k in m.kinds:
         c = m.clusters[m.clusters["kind"] == k]
         u = m.units[m.units["kind"] == k]
         cards = []
         for row in c.itertuples():
+            size = int(row.size)
+            meta = [
+                f"{format_int(size, language)} {kind_name(k, language, 'one' if size == 1 else 'many')}",
+                format_pct(float(row.share), language),
+                plural(int(row.respondents), "respondent", language),
+            ]
+            cohesion = float(getattr(row, "cohesion", float("nan")))
+            if np.isfinite(cohesion):
+                meta.append(f"{WORDS[language]['cohesion']} {format_number(cohesion, 2, language)}")
+            n_guessed = int(guessed[(m.units["cluster_key"] == row.cluster_key).to_numpy()].sum())
+            if n_guessed:
+                meta.append(words.GUESSED["card"].format(n=format_int(n_guessed, language)))
             cards.append(
                 {
                     "key": row.cluster_key,
                     "label": str(row.label),
                     "colour": colours[row.cluster_key],
-                    "size": format_int(int(row.size), language),
+                    "meta": " · ".join(meta),
+                    "diffuse": bool(getattr(row, "diffuse", False) is True),
+                    "size": format_int(size, language),
                     "share": format_pct(float(row.share), language),
                     "share_width": round(100 * float(row.share), 1),
                     "respondents": format_int(int(row.respondents), language),
@@ -146,6 +181,7 @@ def _kind_sections(
                 "name": kind_name(k, language),
                 "title": map_title(len(u), len(c), k, language),
                 "image": figure_data_uri(fig, image_format),
+                "caption": layout_caption(m, language),
                 "cards": cards,
                 "unit_word": kind_name(k, language, "many"),
             }
@@ -154,6 +190,8 @@ def _kind_sections(
 
 
 def _pathways(m: WildMap, language: str, image_format: str) -> dict[str, Any] | None:
+    """The pathway figure and table; None when the map has none (the report then says why,
+    :func:`~._format.no_pathways_reason`)."""
     if m.pathways is None or len(m.pathways) == 0:
         return None
     table = pathway_table(m)
@@ -170,7 +208,7 @@ def _pathways(m: WildMap, language: str, image_format: str) -> dict[str, Any] | 
                 "description": desc.get(str(pw), ""),
                 "position": format_number(float(first["position"]), 2, language),
                 "sort": float(first["position"]),
-                "units": format_int(int(first["pathway_units"]), language),
+                "units": _units_text(float(first["pathway_units"]), language),
                 "clusters": [
                     {
                         "label": str(r.label),
@@ -188,38 +226,6 @@ def _pathways(m: WildMap, language: str, image_format: str) -> dict[str, Any] | 
         "rows": rows,
         "axis": col,
     }
-
-
-def _corners(m: WildMap, language: str) -> dict[str, Any] | None:
-    c = m.corners
-    if c is None or len(c) == 0:
-        return None
-    front = ["corner", "value", "method"]
-    extra = [col for col in c.columns if col not in front]
-    w = WORDS[language]
-    heading = {"corner": w["corner"], "value": w["value"], "method": w["how"]}
-    rows = []
-    for rec in c.to_dict("records"):
-        cells = []
-        for col in front + extra:
-            v = rec[col]
-            if isinstance(v, (float, np.floating)):
-                v = _format_value(float(v), language)
-            elif isinstance(v, (int, np.integer)) and not isinstance(v, bool):
-                v = format_int(int(v), language)
-            cells.append(str(v))
-        rows.append(cells)
-    return {"columns": [heading.get(col, str(col)) for col in front + extra], "rows": rows}
-
-
-def _format_value(v: float, language: str) -> str:
-    """A measured value: whole numbers without decimals, others with three significant digits."""
-    if not np.isfinite(v):
-        return "–"
-    if float(v).is_integer():
-        return format_int(int(v), language)
-    decimals = max(0, 2 - int(np.floor(np.log10(abs(v))))) if v else 0
-    return format_number(v, min(decimals, 6), language)
 
 
 def method_text(m: WildMap, language: str) -> str:
@@ -256,12 +262,18 @@ def method_text(m: WildMap, language: str) -> str:
     ]
     if any(c.get("assign_outliers") for c in chosen) or bool(m.units["assigned"].any()):
         parts.append(w["method_assigned"])
+    drawn = layout_record(m)
     parts.append(
-        w["method_layout"].format(
+        w["method_layout_supervised" if drawn["supervised"] else "method_layout"].format(
             n_neighbors="/".join(str(n) for n in neighbours) or layout.get("n_neighbors") or "–",
             seed=p.get("random_state", m.config.random_state),
+            weight=format_number(float(drawn["weight"] or 0.0), 1, language),
         )
     )
+    if "cohesion" in m.clusters:
+        parts.append(
+            w["method_cohesion"].format(threshold=format_number(DIFFUSE_BELOW, 2, language))
+        )
     parts.append(w["method_label"])
     return " ".join(parts)
 
@@ -321,7 +333,8 @@ def render_report(
         basis=_basis(m, language),
         kinds=_kind_sections(m, language, n_quotes, image_format, label_top),
         pathways=_pathways(m, language, image_format),
-        corners=_corners(m, language),
+        corners=corner_table(m, language),
+        pathways_reason=no_pathways_reason(m, language),
         prov=_provenance(m, language),
         method_text=method_text(m, language),
     )

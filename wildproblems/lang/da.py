@@ -390,6 +390,7 @@ CORNERS = {
         "the model defines no sectors or levels": "modellen definerer ingen sektorer eller niveauer",
         "the model has no axis and no group was given": "modellen har ingen akse, og der er ikke "
         "givet nogen gruppe",
+        "fewer than 2 respondents": "færre end 2 respondenter",
     },
     "measure": "Mål",
     "score": "Score",

@@ -206,7 +206,9 @@ def _conflict(units: pd.DataFrame, spec: ModelSpec, group: str | None) -> list[d
         col = f"axis:{a.id}"
         if col not in pk or len(pk) == 0:
             continue
-        pos = pk.groupby("respondent")[col].mean()
+        pos = pk.groupby("respondent")[col].mean().dropna()
+        if len(pos) < 2:  # one respondent has no spread to measure: not a spread of 0
+            continue
         sd = float(pos.std(ddof=0))
         bc = bimodality_coefficient(pos.to_numpy())
         rows.append(
@@ -274,6 +276,10 @@ def _conflict(units: pd.DataFrame, spec: ModelSpec, group: str | None) -> list[d
     if parts:
         s = float(np.mean(parts))
         rows.append(_row("conflict", "score", s, s, "mean of the scored conflict measures"))
+    elif spec.axes and pk["respondent"].nunique() < 2:
+        rows.append(
+            _row("conflict", "score", np.nan, np.nan, f"{NOT_MEASURED}: fewer than 2 respondents")
+        )
     return rows
 
 

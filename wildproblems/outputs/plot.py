@@ -434,12 +434,14 @@ def plot_pathways(
     ]
     rows_needed = max([min(len(d), top) + (len(d) > top) for d in per] + [1])
     if figsize is None:
-        figsize = (max(8.0, 2.7 * n), 3.2 + 0.42 * rows_needed)
+        figsize = (max(8.0, 2.7 * n), 3.8 + 0.42 * rows_needed)
     fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
     slots = np.linspace(-1, 1, n) * (0.78 if n > 1 else 0.0)
-    lo = 0.25 - 0.45 * rows_needed - 0.75
+    # room under the clusters for the axis and the pathway names over it, and above the names
+    # for the title: nothing overlaps (names wrap to up to three lines)
+    lo = 0.25 - 0.45 * rows_needed - 1.2
     ax.set_xlim(-1.12, 1.12)
-    ax.set_ylim(lo, 1.75)
+    ax.set_ylim(lo, 2.05)
     max_units = max(int(order["units"].max()), 1)
     max_size = max(int(table["size"].max()), 1)
     axis_y = lo + 0.45

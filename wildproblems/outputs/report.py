@@ -88,6 +88,12 @@ def cluster_quotes(m: WildMap, cluster_key: str, n: int = 4) -> list[dict[str, s
     ]
 
 
+def _tile(n: int, noun: str, language: str) -> tuple[str, str]:
+    """A count tile: the number and its noun in the right number ("1 respondent")."""
+    number, _, word = plural(n, noun, language).partition(" ")
+    return number, word
+
+
 def _basis(m: WildMap, language: str) -> dict[str, Any]:
     w = WORDS[language]
     words = int(m.answers["text"].astype(str).str.split().str.len().sum()) if len(m.answers) else 0
@@ -119,9 +125,9 @@ def _basis(m: WildMap, language: str) -> dict[str, Any]:
     return {
         "guessed": note,
         "tiles": [
-            (format_int(int(m.units["respondent"].nunique()), language), w["respondents"]),
-            (format_int(len(m.answers), language), w["answers"]),
-            (format_int(len(m.units), language), w["units"]),
+            _tile(int(m.units["respondent"].nunique()), "respondent", language),
+            _tile(len(m.answers), "answer", language),
+            _tile(len(m.units), "unit", language),
             (format_int(words, language), w["words"]),
             (format_int(len(m.dropped), language), w["dropped"]),
         ],
@@ -172,7 +178,14 @@ def _kind_sections(
                 }
             )
         fig = plot_map(
-            m, k, label_top=label_top, figsize=(9, 6.5), language=language, title="", fontsize=10
+            m,
+            k,
+            label_top=label_top,
+            figsize=(9, 6.5),
+            language=language,
+            title="",
+            fontsize=10,
+            caption=False,  # the figure caption below says how the map was drawn
         )
         out.append(
             {

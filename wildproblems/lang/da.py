@@ -192,6 +192,12 @@ EXPLORE = {
     "kind": "Type",
     "unclustered": "ikke i en klynge",
     "title": "Interaktivt kort",
+    "reset": "Nulstil visning",
+    "unit": "enhed",
+    "respondent_one": "respondent",
+    "diffuse": "diffus klynge",
+    "page_title": "{title}: {units} fra {respondents}",
+    "zoom_hint": "Træk for at flytte, rul for at zoome.",
 }
 
 #: REFI-QDA codebooks and projects.

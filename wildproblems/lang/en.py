@@ -89,6 +89,12 @@ EXPLORE = {
     "kind": "Kind",
     "unclustered": "not in a cluster",
     "title": "Interactive map",
+    "reset": "Reset view",
+    "unit": "unit",
+    "respondent_one": "respondent",
+    "diffuse": "diffuse cluster",
+    "page_title": "{title}: {units} from {respondents}",
+    "zoom_hint": "Drag to pan, scroll to zoom.",
 }
 
 #: REFI-QDA codebooks and projects.

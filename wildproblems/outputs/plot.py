@@ -441,7 +441,7 @@ def plot_pathways(
     # for the title: nothing overlaps (names wrap to up to three lines)
     lo = 0.25 - 0.45 * rows_needed - 1.2
     ax.set_xlim(-1.12, 1.12)
-    ax.set_ylim(lo, 2.05)
+    ax.set_ylim(lo, 2.2)
     max_units = max(int(order["units"].max()), 1)
     max_size = max(int(table["size"].max()), 1)
     axis_y = lo + 0.45
@@ -470,7 +470,7 @@ def plot_pathways(
             zorder=4,
         )
         ax.text(
-            x, 1.5, _wrap(pw.name, wrap), ha="center", va="center", fontsize=13, fontweight="bold"
+            x, 1.3, _wrap(pw.name, wrap), ha="center", va="bottom", fontsize=13, fontweight="bold"
         )
         d = per[i]
         shown = d.head(top)

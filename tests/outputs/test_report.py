@@ -217,3 +217,15 @@ def test_unmeasured_corner_is_said_and_left_out(modelled_map, tmp_path):
     section = page.split('id="corners"')[1].split("</section>")[0]
     assert "ikke målt: modellen definerer ingen sektorer eller niveauer" in section
     assert "ikke målt og udeladt: skala" in section
+
+
+def test_report_says_how_the_map_was_drawn(report_da, modelled_map):
+    from wildproblems.outputs._format import layout_caption
+    from wildproblems.outputs.report import method_text
+
+    _, page = report_da
+    assert html.escape(layout_caption(modelled_map, "da")) in page  # under every map
+    assert "vægt 0,5" in layout_caption(modelled_map, "da")
+    text = method_text(modelled_map, "en")
+    assert "after clustering, with the clusters as its target (weight 0.5)" in text
+    assert "diffuse" in text

@@ -229,3 +229,13 @@ def test_report_says_how_the_map_was_drawn(report_da, modelled_map):
     text = method_text(modelled_map, "en")
     assert "after clustering, with the clusters as its target (weight 0.5)" in text
     assert "diffuse" in text
+
+
+def test_method_text_names_each_kinds_size_once(modelled_map):
+    from wildproblems.outputs.report import method_text
+
+    chosen = modelled_map.provenance["chosen"]
+    sizes = "/".join(str(chosen[k]["min_cluster_size"]) for k in ("cause", "solution"))
+    text = method_text(modelled_map, "da")
+    assert f"mindste klyngestørrelse {sizes} (årsager/løsninger)" in text
+    assert text.count("mindste klyngestørrelse") == 1

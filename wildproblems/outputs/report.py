@@ -156,7 +156,7 @@ def _kind_sections(
             ]
             cohesion = float(getattr(row, "cohesion", float("nan")))
             if np.isfinite(cohesion):
-                meta.append(f"{WORDS[language]['cohesion']} {format_number(cohesion, 2, language)}")
+                meta.append(f"{WORDS[language]['cohesion']} {format_number(cohesion, 3, language)}")
             n_guessed = int(guessed[(m.units["cluster_key"] == row.cluster_key).to_numpy()].sum())
             if n_guessed:
                 meta.append(words.GUESSED["card"].format(n=format_int(n_guessed, language)))
@@ -255,14 +255,20 @@ def method_text(m: WildMap, language: str) -> str:
     segmented = (stages.get("segment") or {}).get("enabled", m.config.segment)
     method = cluster_method(p) or m.config.cluster_method
     chosen = [c for c in (p.get("chosen") or {}).values() if isinstance(c, dict) and "method" in c]
-    sizes = []
-    for c in chosen:
-        size = c.get("min_cluster_size")
-        if size is None:
+    # one phrase per way the size was set, listing each kind's size ("5/7/8 (årsager/...)")
+    by_rule: dict[str, list[tuple[str, int]]] = {}
+    for kind, c in (p.get("chosen") or {}).items():
+        if not isinstance(c, dict) or "method" not in c or c.get("min_cluster_size") is None:
             continue
         given = str(c.get("selection", "")).startswith("given")
         key = "method_size_given" if given else "method_size_chosen"
-        sizes.append(w[key].format(size=format_int(int(size), language)))
+        by_rule.setdefault(key, []).append((str(kind), int(c["min_cluster_size"])))
+    sizes = []
+    for key, pairs in by_rule.items():
+        size = "/".join(format_int(n, language) for _, n in pairs)
+        if len(pairs) > 1:
+            size += " (" + "/".join(kind_name(k, language, "many") for k, _ in pairs) + ")"
+        sizes.append(w[key].format(size=size))
     layout = stages.get("layout") or {}
     neighbours = sorted({c.get("n_neighbors") for c in chosen if c.get("n_neighbors")})
     parts = [

@@ -26,12 +26,12 @@ def test_levels_nest_and_are_labelled(leveled):
     assert set(m.levels["level"]) == {"theme", "code"}
     for kind in m.kinds:
         u = m.units[m.units["kind"] == kind]
-        assert (u["theme"] >= 0).all() and (u["code"] >= 0).all()
+        assert (u["cluster_theme"] >= 0).all() and (u["cluster_code"] >= 0).all()
         # every code lies in one theme, the one the levels table names as its parent
         codes = m.levels[(m.levels["level"] == "code") & (m.levels["kind"] == kind)]
         parent = dict(zip(codes["cluster"], codes["parent"]))
-        for code, group in u.groupby("code"):
-            assert set(group["theme"]) == {parent[code]}
+        for code, group in u.groupby("cluster_code"):
+            assert set(group["cluster_theme"]) == {parent[code]}
         themes = m.levels[(m.levels["level"] == "theme") & (m.levels["kind"] == kind)]
         assert len(themes) <= len(codes)
         assert (m.levels["label"].str.len() > 0).all()
@@ -43,7 +43,7 @@ def test_levels_nest_and_are_labelled(leveled):
 def test_views_at_each_level(leveled, tmp_path):
     code = leveled.at_level("code")
     assert len(code.clusters) == int((leveled.levels["level"] == "code").sum())
-    assert (code.units["cluster"] == leveled.units["code"]).all()
+    assert (code.units["cluster"] == leveled.units["cluster_code"]).all()
     label = dict(zip(code.clusters["cluster_key"], code.clusters["label"]))
     assert [label[k] for k in code.units["cluster_key"]] == code.units["label"].tolist()
     assert leveled.at_level("map") is leveled
@@ -65,7 +65,7 @@ def test_views_at_each_level(leveled, tmp_path):
 def test_levels_survive_save_and_load(leveled, tmp_path):
     back = wp.load(leveled.save(tmp_path / "kort.wpmap"))
     pd.testing.assert_frame_equal(back.levels, leveled.levels)
-    assert (back.units["code"] == leveled.units["code"]).all()
+    assert (back.units["cluster_code"] == leveled.units["cluster_code"]).all()
 
 
 def test_a_map_without_levels_says_so(tiny_da):
@@ -77,7 +77,7 @@ def test_a_map_without_levels_says_so(tiny_da):
         progress=False,
         cache=False,
     )
-    assert m.levels is None and "code" not in m.units
+    assert m.levels is None and "cluster_code" not in m.units
     with pytest.raises(ValueError, match="no code level"):
         m.at_level("code")
 
@@ -87,12 +87,12 @@ def test_a_wave_gets_themes_and_codes(leveled, tiny_da):
     # the same answers come back in their own theme and code
     same = wave.units["status"] != "new"
     assert (
-        wave.units.loc[same, "code"].to_numpy()
-        == leveled.units.loc[same.to_numpy(), "code"].to_numpy()
+        wave.units.loc[same, "cluster_code"].to_numpy()
+        == leveled.units.loc[same.to_numpy(), "cluster_code"].to_numpy()
     ).all()
     assert set(wave.levels["level"]) == {"theme", "code"}
     sizes = wave.levels[wave.levels["level"] == "code"]["size"].sum()
-    assert sizes == int((wave.units["code"] >= 0).sum())
+    assert sizes == int((wave.units["cluster_code"] >= 0).sum())
     cmp = wp.compare(leveled, wave, level="code")
     assert len(cmp.clusters) >= len(leveled.at_level("code").clusters)
     assert np.allclose(cmp.clusters["change"], 0.0)
@@ -116,3 +116,13 @@ def test_exports_at_the_code_level_nest_codes_under_themes(leveled, tmp_path):
     assert nested == int((leveled.levels["level"] == "code").sum())
     xlsx = leveled.to_excel(str(tmp_path / "k.xlsx"))
     assert "levels" in pd.ExcelFile(xlsx).sheet_names
+
+
+def test_input_columns_named_theme_and_code_are_kept(tiny_da):
+    """The corpora's human ``theme`` column (and any ``code`` column) survive next to the map's
+    own levels: nothing of the input is overwritten."""
+    df = tiny_da.assign(theme=tiny_da["tema"], code="c-" + tiny_da["tema"])
+    m = wp.map(df, **TINY_ROLES, embedder=CountingEmbedder(), progress=False, cache=False)
+    assert (m.units["theme"] == m.units["tema"]).all()
+    assert m.units["code"].str.startswith("c-").all()
+    assert (m.units["cluster_theme"] >= 0).all()

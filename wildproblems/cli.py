@@ -1,9 +1,15 @@
-"""Command line: ``wildproblems map INPUT --text COL --out DIR``.
+"""Command line: ``wildproblems map INPUT --text COL --out DIR``, ``wildproblems assign``,
+``wildproblems compare``, ``wildproblems corpora`` and ``wildproblems --version``.
 
-Writes ``units.csv``, ``clusters.csv``, ``dropped.csv``, ``provenance.json``, ``map.png`` (one
-``map-<kind>.png`` per kind when several), ``pathways.png`` (with a model), ``report.html``,
-``explore.html``, ``wildmap.xlsx``, ``codebook.qdc`` and ``project.qdpx``, and prints a short
-summary table.
+``map`` writes ``units.csv``, ``clusters.csv``, ``dropped.csv``, ``provenance.json``, ``map.png``
+(one ``map-<kind>.png`` per kind when several), ``pathways.png`` (with a model), ``report.html``,
+``explore.html``, ``wildmap.xlsx``, ``codebook.qdc``, ``project.qdpx`` and ``map.wpmap`` (the saved
+map, for ``assign``), and prints a short summary table.
+
+``assign MAP.wpmap INPUT --out DIR`` places a new wave of answers on a saved map and writes the
+wave's ``units.csv``, ``clusters.csv``, ``report.html`` and ``wave.wpmap``; ``compare A.wpmap
+B.wpmap --out DIR`` writes each cluster's (and pathway's) share per wave with the change and its
+bootstrap interval (``compare-clusters.csv``, ``compare-pathways.csv``, ``compare.png``).
 """
 
 from __future__ import annotations
@@ -20,9 +26,12 @@ from .errors import WildProblemsError
 
 
 def _parser() -> argparse.ArgumentParser:
+    from ._version import __version__
+
     p = argparse.ArgumentParser(
         prog="wildproblems", description="Map free-text answers of a wild problem."
     )
+    p.add_argument("--version", action="version", version=f"wildproblems {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     m = sub.add_parser("map", help="map a CSV/XLSX/Parquet file of answers")
     m.add_argument("input", help="CSV, XLSX or Parquet file; or corpus:NAME for a bundled corpus")
@@ -61,6 +70,24 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--no-cache", action="store_true", help="do not use the embedding cache")
     m.add_argument("--cache-dir", help="embedding cache folder")
     m.add_argument("--quiet", action="store_true", help="no progress bars or info logging")
+    a = sub.add_parser("assign", help="place a new wave of answers on a saved map (.wpmap)")
+    a.add_argument("map", help="the saved map (map.wpmap, written by 'wildproblems map')")
+    a.add_argument("input", help="CSV, XLSX or Parquet file of the new wave; or corpus:NAME")
+    a.add_argument("--text", help="column with the answers (default: the map's)")
+    a.add_argument("--respondent", help="column with respondent ids (default: the map's)")
+    a.add_argument("--kind", help="column with cause/solution/other (default: the map's)")
+    a.add_argument("--id", help="column with unique answer ids")
+    a.add_argument("--wave", help="name of the wave (e.g. 2026)")
+    a.add_argument("--out", required=True, help="output folder")
+    a.add_argument("--quiet", action="store_true", help="no progress bars or info logging")
+    c = sub.add_parser("compare", help="compare two waves on one map (two .wpmap files)")
+    c.add_argument("a", help="the first wave (e.g. the map itself, map.wpmap)")
+    c.add_argument("b", help="the second wave (e.g. wave.wpmap written by 'wildproblems assign')")
+    c.add_argument("--names", nargs=2, metavar=("A", "B"), help="names of the two waves")
+    c.add_argument("--paired", action="store_true", help="a panel: the same respondents in both")
+    c.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    c.add_argument("--out", required=True, help="output folder")
+    c.add_argument("--quiet", action="store_true", help="no info logging")
     sub.add_parser("corpora", help="list the bundled corpora")
     return p
 
@@ -171,6 +198,10 @@ def _main(args: argparse.Namespace) -> int:
     # spaCy logs its own start-up ("Created vocabulary") through a handler of its own, so every
     # line would print twice; only its warnings concern a user of this command.
     logging.getLogger("spacy").setLevel(logging.WARNING)
+    if args.command == "assign":
+        return _assign(args)
+    if args.command == "compare":
+        return _compare(args)
     problem = _check_arguments(args)
     if problem:
         return _fail(problem)
@@ -237,11 +268,80 @@ def _main(args: argparse.Namespace) -> int:
         str(m.to_excel(str(out / "wildmap.xlsx"))),
         str(m.to_qdc(str(out / "codebook.qdc"))),
         str(m.to_qdpx(str(out / "project.qdpx"))),
+        str(m.save(str(out / "map.wpmap"))),
     ]
     print(m.summary().to_string(index=False))
     print()
     print(m.cluster_table()[["kind", "cluster", "label", "size", "share"]].to_string(index=False))
     print(f"\n{ran(m)}")
+    print(f"wrote {len(written)} files to {out}/")
+    return 0
+
+
+def _assign(args: argparse.Namespace) -> int:
+    """``wildproblems assign``: place a wave on a saved map and write its tables and report."""
+    from .waves.store import load
+
+    try:
+        m = load(args.map)
+        wave = m.assign(
+            _load_input(args.input),
+            text=args.text,
+            respondent=args.respondent,
+            kind=args.kind,
+            id=args.id,
+            wave=args.wave,
+            progress=not args.quiet,
+        )
+    except (WildProblemsError, ValueError, FileNotFoundError) as exc:
+        print(f"wildproblems: error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = wave.to_csv(str(out))
+    written += [str(wave.report(str(out / "report.html"))), str(wave.save(str(out / "wave.wpmap")))]
+    print(wave.units["status"].value_counts().rename_axis("status").to_string())
+    n_emerging = int(wave.clusters["emerging"].sum()) if "emerging" in wave.clusters else 0
+    print(f"\n{n_emerging} emerging cluster(s)")
+    print(f"wrote {len(written)} files to {out}/")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """``wildproblems compare``: shares per cluster and pathway in two waves, with intervals."""
+    from .waves.compare import compare
+    from .waves.store import load
+
+    try:
+        a, b = load(args.a), load(args.b)
+        cmp = compare(
+            a,
+            b,
+            names=tuple(args.names) if args.names else None,
+            paired=args.paired,
+            random_state=args.seed,
+        )
+    except (WildProblemsError, ValueError, FileNotFoundError) as exc:
+        print(f"wildproblems: error: {exc}", file=sys.stderr)
+        return 2
+    from .outputs.tables import write_csv
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [write_csv(cmp.clusters, out / "compare-clusters.csv")]
+    if cmp.pathways is not None and len(cmp.pathways):
+        written.append(write_csv(cmp.pathways, out / "compare-pathways.csv"))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = cmp.plot()
+    fig.savefig(out / "compare.png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    written.append(out / "compare.png")
+    cols = ("kind", "label", "share_a", "share_b", "change", "ci_low", "ci_high")
+    print(cmp.clusters[[c for c in cols if c in cmp.clusters]].to_string(index=False))
     print(f"wrote {len(written)} files to {out}/")
     return 0
 

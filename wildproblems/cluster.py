@@ -827,3 +827,33 @@ def cluster_levels(
         "parent": parent,
     }
     return theme, code, record
+
+
+#: A cluster whose cohesion (mean silhouette) is below this is marked *diffuse*: its units are
+#: hardly closer to each other than to the nearest other cluster. On the bundled corpora it marks
+#: 4 of the 13 clusters of ``foertidspension_2012_statements`` (cohesion -0.01 to 0.03 against
+#: up to 0.12 for the others).
+DIFFUSE_BELOW = 0.03
+
+
+def cluster_cohesion(X: np.ndarray, labels: np.ndarray) -> dict[int, float]:
+    """How distinct each cluster is: the mean silhouette (cosine, on the centred embeddings
+    the Ward route clusters, :func:`clustering_space`) of its units, in [-1, 1].
+
+    Only clustered units take part; with a single cluster there is nothing to be distinct from
+    and every cluster gets ``nan``.
+
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(c, 0.1, size=(10, 8)) for c in np.eye(8)[:2] * 3])
+    >>> {c: round(v, 2) for c, v in cluster_cohesion(X, np.repeat([0, 1], 10)).items()}
+    {0: 0.99, 1: 0.99}
+    """
+    from sklearn.metrics import silhouette_samples
+
+    labels = np.asarray(labels)
+    ok = labels >= 0
+    ids = [int(c) for c in np.unique(labels[ok])]
+    if len(ids) < 2:
+        return {c: float("nan") for c in ids}
+    s = silhouette_samples(clustering_space(np.asarray(X))[ok], labels[ok], metric="cosine")
+    return {c: float(s[labels[ok] == c].mean()) for c in ids}

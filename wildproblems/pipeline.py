@@ -25,9 +25,17 @@ from .model.spec import load_model
 from .provenance import counts as count_record
 from .provenance import record, timed
 from .result import WildMap
-from .schema import CLUSTER_COLUMNS, KIND_ORDER, LEVEL_COLUMNS, UNIT_FRONT, cluster_keys, kinds_in
+from .schema import (
+    CLUSTER_COLUMNS,
+    KIND_ORDER,
+    LEVEL_COLUMNS,
+    LEVEL_UNIT_COLUMN,
+    UNIT_FRONT,
+    cluster_keys,
+    kinds_in,
+)
 from .segment import prepare_units
-from .stages import Stages, build_stages
+from .stages import Stages, build_stages, label_rows
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +165,8 @@ class _UnitColumns:
         units["x"] = np.round(self.xy[:, 0], 5)
         units["y"] = np.round(self.xy[:, 1], 5)
         if (self.code >= 0).any():
-            units["theme"] = self.theme
-            units["code"] = self.code
+            units[LEVEL_UNIT_COLUMN["theme"]] = self.theme
+            units[LEVEL_UNIT_COLUMN["code"]] = self.code
         return units
 
 
@@ -183,10 +191,11 @@ def _map_kind(
     out: _UnitColumns,
     timings: dict[str, float],
 ) -> tuple[dict[str, Any], list[pd.DataFrame]]:
-    """Lay out, cluster and label the units ``idx`` of one kind; fills ``out`` and returns the
-    provenance record of the choices made and the kind's cluster rows."""
-    with timed(timings, "layout"):
-        out.xy[idx] = stages.layout.fit_transform(X)
+    """Cluster, lay out and label the units ``idx`` of one kind; fills ``out`` and returns the
+    provenance record of the choices made and the kind's cluster rows (the map's, then its themes
+    and codes).
+
+    The clusters come first so the map can draw them as regions (:class:`~.layout.Layout`)."""
     with timed(timings, "cluster"):
         labels, prob, assigned, chosen = stages.clusterer.fit(
             X, fold_keys=units["text"].iloc[idx].tolist()
@@ -194,6 +203,8 @@ def _map_kind(
         out.assigned[idx] = assigned
         out.cluster[idx] = labels
         out.membership[idx] = prob
+    with timed(timings, "layout"):
+        out.xy[idx] = stages.layout.fit_transform(X, labels)
     chosen["n_neighbors"] = stages.layout.n_neighbors_
     sub = units.iloc[idx]
     frames = [_label_rows(kind, labels, sub, X, stages, timings)]
@@ -220,17 +231,9 @@ def _label_rows(
     stages: Stages,
     timings: dict[str, float],
 ) -> pd.DataFrame:
-    """The cluster rows of one kind's ``labels``: headline, keywords, quotes, counts."""
+    """The cluster rows of one kind's ``labels`` (:func:`~wildproblems.stages.label_rows`), timed."""
     with timed(timings, "label"):
-        lab = stages.labeler.fit_transform(
-            sub["text"].tolist(), labels, X, sub["respondent"].astype(str).tolist()
-        )
-    lab.insert(0, "kind", kind)
-    lab["size"] = [int((labels == c).sum()) for c in lab["cluster"]]
-    lab["share"] = (lab["size"] / len(labels)).round(4)
-    lab["respondents"] = [sub["respondent"][labels == c].nunique() for c in lab["cluster"]]
-    lab["quote_ids"] = [[sub["unit_id"].iloc[i] for i in qi] for qi in lab["quote_index"]]
-    return lab.drop(columns=["quote_index"])
+        return label_rows(stages, kind, labels, sub, X)
 
 
 def _levels_table(frames: list[pd.DataFrame]) -> pd.DataFrame | None:

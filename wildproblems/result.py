@@ -11,11 +11,8 @@ import pandas as pd
 
 from .config import MapConfig
 from .lang import get as get_words
-from .schema import (  # noqa: F401  (re-exported: the tables' columns are documented here too)
-    CLUSTER_COLUMNS,
-    KIND_ORDER,
-    UNIT_COLUMNS,
-    UNIT_FRONT,
+from .schema import (
+    LEVEL_UNIT_COLUMN,  # noqa: F401  (re-exported: the tables' columns are documented here too)
     cluster_keys,
     kinds_in,
 )
@@ -158,7 +155,7 @@ class WildMap:
                 "method, or by a version without levels)"
             )
         rows = self.levels[self.levels["level"] == level].reset_index(drop=True)
-        ids = self.units[level].to_numpy()
+        ids = self.units[LEVEL_UNIT_COLUMN[level]].to_numpy()
         units = self.units.copy()
         units["cluster"] = ids
         units["cluster_key"] = cluster_keys(units)
@@ -183,10 +180,15 @@ class WildMap:
 
     # ------------------------------------------------------------------ outputs
     def plot(self, kind: str | None = None, level: str = "map", **kwargs: Any):
-        """Static dot map of one kind at a level (see :func:`wildproblems.outputs.plot.plot_map`)."""
-        from .outputs.plot import plot_map
+        """Static dot map of one kind at a level (see :func:`wildproblems.outputs.plot.plot_map`);
+        without a kind, a map with several kinds (causes and solutions) draws one panel per kind
+        (:func:`wildproblems.outputs.plot.plot_kinds`)."""
+        from .outputs.plot import plot_kinds, plot_map
 
-        return plot_map(self.at_level(level), kind=kind, **kwargs)
+        view = self.at_level(level)
+        if kind is None and len(view.kinds) > 1 and "ax" not in kwargs:
+            return plot_kinds(view, **kwargs)
+        return plot_map(view, kind=kind, **kwargs)
 
     def quality(self, seeds: tuple[int, ...] = (1, 2, 3, 4), level: str = "map") -> pd.DataFrame:
         """Unsupervised diagnostics per kind (see :func:`wildproblems.quality.quality`)."""

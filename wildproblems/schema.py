@@ -46,8 +46,8 @@ UNIT_COLUMNS = {
         "membership strength (0 when not clustered or assigned)"
     ),
     "assigned": "True when an unclustered unit was assigned to its nearest cluster",
-    "x": "map x coordinate (2-d UMAP, per kind)",
-    "y": "map y coordinate (2-d UMAP, per kind)",
+    "x": "map x coordinate (2-d UMAP per kind, supervised by the kind's clusters)",
+    "y": "map y coordinate (2-d UMAP per kind, supervised by the kind's clusters)",
 }
 
 #: The columns ``WildMap.units`` starts with (input columns and extra stage columns follow).
@@ -82,6 +82,8 @@ UNIT_RESERVED = (
     "confidence",
     "similarity",
     "nearest_unit",
+    "cluster_theme",
+    "cluster_code",
 )
 
 #: Prefix given to an input column whose name the pipeline needs (``label`` -> ``input_label``).
@@ -106,6 +108,12 @@ CLUSTER_COLUMNS = {
     "size": "number of units",
     "share": "size / all units of the kind (unclustered included)",
     "respondents": "number of distinct respondents with a unit in the cluster",
+    "cohesion": (
+        "how distinct the cluster is: mean silhouette of its units (cosine, centred embeddings), "
+        "in [-1, 1]; nan when the kind has one cluster"
+    ),
+    "diffuse": "True when cohesion is below 0.03 (wildproblems.cluster.DIFFUSE_BELOW): the "
+    "cluster's units are hardly closer to each other than to another cluster",
     "quotes": "list of the most representative unit texts (closest to the centroid)",
     "quote_ids": "unit ids of those quotes",
     "label_audit": "why the headline was chosen",
@@ -136,6 +144,10 @@ PATHWAY_COLUMNS = {
 #: codes at); themes and codes are nested cuts of one Ward tree (see
 #: :func:`wildproblems.cluster.cluster_levels`).
 LEVELS = ("map", "theme", "code")
+
+#: The units column holding each unit's cluster at a level (a map's own clusters are in
+#: ``cluster``); named so that an input column ``theme`` or ``code`` is never touched.
+LEVEL_UNIT_COLUMN = {"map": "cluster", "theme": "cluster_theme", "code": "cluster_code"}
 
 #: Documented columns of ``WildMap.levels``: one row per theme and per code of every kind.
 LEVEL_COLUMNS = {

@@ -15,7 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .cluster import ClusterStage
+import numpy as np
+import pandas as pd
+
+from .cluster import DIFFUSE_BELOW, ClusterStage, cluster_cohesion
 from .config import MapConfig
 from .label import Labeler, labeler_for
 from .layout import Layout
@@ -42,6 +45,26 @@ class Stages:
             "label": self.labeler.describe(),
             "levels": {"enabled": self.levels and self.clusterer.method == "ward"},
         }
+
+
+def label_rows(
+    stages: Stages, kind: str, labels: np.ndarray, sub: pd.DataFrame, X: np.ndarray
+) -> pd.DataFrame:
+    """The cluster rows of one kind's ``labels`` (``sub`` its units, ``X`` their embeddings):
+    headline, keywords, quotes, size, share, respondents, cohesion, diffuse and quote ids. One
+    place for the map, its levels and the analyst's edits."""
+    cohesion = cluster_cohesion(X, labels)
+    lab = stages.labeler.fit_transform(
+        sub["text"].astype(str).tolist(), labels, X, sub["respondent"].astype(str).tolist()
+    )
+    lab.insert(0, "kind", kind)
+    lab["size"] = [int((labels == c).sum()) for c in lab["cluster"]]
+    lab["share"] = (lab["size"] / len(labels)).round(4)
+    lab["respondents"] = [sub["respondent"][labels == c].nunique() for c in lab["cluster"]]
+    lab["cohesion"] = [round(cohesion.get(int(c), float("nan")), 4) for c in lab["cluster"]]
+    lab["diffuse"] = lab["cohesion"] < DIFFUSE_BELOW
+    lab["quote_ids"] = [[sub["unit_id"].iloc[i] for i in qi] for qi in lab["quote_index"]]
+    return lab.drop(columns=["quote_index"])
 
 
 def build_stages(cfg: MapConfig, progress: bool | None = None, embedder: Any = None) -> Stages:

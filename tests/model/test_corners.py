@@ -96,3 +96,40 @@ def test_without_group_and_errors():
     assert list(c.columns) == ["corner", "measure", "value", "score", "method"]
     with pytest.raises(InputError, match="'parti2'"):
         compute_corners(u, spec, group="parti2")
+
+
+def test_unmeasured_corners_are_left_out_of_the_index_not_counted_as_zero():
+    spec = load_model("velfaerd-2035")
+    units = pd.DataFrame(
+        {
+            "kind": ["cause"] * 6 + ["solution"] * 6,
+            "cluster": [0, 0, 1, 1, 2, 2] + [-1] * 6,  # no solution is clustered
+            "respondent": list("abcdef") * 2,
+        }
+    )
+    c = compute_corners(units, spec).set_index(["corner", "measure"])
+    assert np.isnan(c.loc[("solutions", "score"), "score"])
+    assert "not measured" in c.loc[("solutions", "score"), "method"]
+    for corner in ("scale", "conflict"):  # no sector/level or axis columns in these units
+        assert np.isnan(c.loc[(corner, "score"), "score"])
+    index = c.loc[("wildness", "index")]
+    assert index["value"] == pytest.approx(c.loc[("causes", "score"), "score"])
+    assert "left out: solutions, scale, conflict" in index["method"]
+
+
+def test_one_respondent_has_no_conflict_rather_than_conflict_zero():
+    spec = load_model("velfaerd-2035")
+    axis = f"axis:{spec.axes[0].id}"
+    units = pd.DataFrame(
+        {
+            "kind": ["solution"] * 6,
+            "cluster": [0, 0, 1, 1, 2, 2],
+            "respondent": ["rapport"] * 6,
+            axis: [-0.5, 0.2, 0.4, -0.1, 0.3, 0.0],
+        }
+    )
+    c = compute_corners(units, spec).set_index(["corner", "measure"])
+    assert np.isnan(c.loc[("conflict", "score"), "score"])
+    assert "fewer than 2 respondents" in c.loc[("conflict", "score"), "method"]
+    assert not any(m.startswith("spread") for _, m in c.index)
+    assert "left out: causes, scale, conflict" in c.loc[("wildness", "index"), "method"]

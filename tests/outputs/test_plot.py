@@ -15,7 +15,7 @@ from PIL import Image  # noqa: E402
 from wildproblems.lang import count_title as map_title  # noqa: E402
 from wildproblems.lang import format_int, format_number, format_pct  # noqa: E402
 from wildproblems.outputs._format import cluster_colours, pathway_table  # noqa: E402
-from wildproblems.outputs.plot import place_labels  # noqa: E402
+from wildproblems.outputs.plot import place_labels, plot_pathways  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -154,3 +154,46 @@ def test_pathway_table_sums_units_and_orders(modelled_map):
 def test_pathways_need_a_model(real_map):
     with pytest.raises(ValueError, match="no pathways"):
         real_map.plot_pathways()
+
+
+def test_map_marks_diffuse_clusters_and_says_how_it_was_drawn(real_map):
+    import dataclasses
+
+    from wildproblems.lang import get
+
+    clusters = real_map.clusters.copy()
+    clusters["diffuse"] = [True] + [False] * (len(clusters) - 1)
+    m = dataclasses.replace(real_map, clusters=clusters)
+    fig = m.plot(label_top=None)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    labels = {a.get_text().replace("\n", " "): a for a in ax.texts if a.get_bbox_patch()}
+    first = labels[" ".join(str(clusters["label"].iloc[0]).split())]
+    assert first.get_bbox_patch().get_linestyle() == "--"
+    assert all(a.get_bbox_patch().get_linestyle() == "-" for a in labels.values() if a is not first)
+    assert any("stiplet ramme: diffus klynge" in t for t in texts)
+    caption = get("da").PLOT["layout"].split("(")[0]
+    assert any(t.replace("\n", " ").startswith(caption) for t in texts)
+    plt.close(fig)
+
+
+def test_plot_draws_every_kind(modelled_map):
+    fig = modelled_map.plot()
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert len(fig.axes) == 2
+    assert titles[0].split()[1] == "årsager" and titles[1].split()[1] == "løsninger"
+    plt.close(fig)
+    one = modelled_map.plot("solution")
+    assert len(one.axes) == 1
+    plt.close(one)
+
+
+def test_pathway_bubble_shows_fractional_units(modelled_map):
+    import dataclasses
+
+    p = modelled_map.pathways.copy()
+    p["units"] = [0.77] + list(p["units"].iloc[1:])
+    fig = plot_pathways(dataclasses.replace(modelled_map, pathways=p))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "0,8" in texts and "0" not in texts
+    plt.close(fig)

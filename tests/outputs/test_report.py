@@ -11,7 +11,7 @@ import pytest
 from conftest import find_chromium, run_chromium
 from PIL import Image
 
-from wildproblems.lang import format_number, kind_name
+from wildproblems.lang import format_number, format_pct, kind_name, plural
 from wildproblems.outputs.report import WORDS, cluster_quotes
 
 pytestmark = pytest.mark.integration
@@ -54,7 +54,10 @@ def test_cluster_cards_have_headline_keywords_size_share_and_quotes(report_da, m
         ]
         assert str(c.label) in card
         assert str(c.keywords).split(",")[0].strip() in card
-        assert f"{c.size} {kind_name(c.kind, 'da', 'many')}" in card
+        assert f"{c.size} {kind_name(c.kind, 'da', 'one' if c.size == 1 else 'many')}" in card
+        # plurals follow the count: "1 respondent", "2 respondenter"
+        assert plural(int(c.respondents), "respondent", "da") in card
+        assert ("diffus" in card) == bool(c.diffuse)
         quotes = re.findall(r"<blockquote>", card)
         assert min(3, c.size) <= len(quotes) <= 5
 
@@ -67,9 +70,33 @@ def test_pathways_and_corners(report_da, modelled_map):
             p.pathway, "axis:afvikling-udvikling"
         ]
         assert format_number(position, 2, "da") in page  # real minus sign, decimal comma
-    for c in modelled_map.corners.itertuples():
-        assert html.escape(re.split("['\"]", c.method)[0]) in page
     assert WORDS["da"]["pathways_none"] not in page
+
+
+def test_corners_in_one_language_with_names_not_ids(report_da, modelled_map, tmp_path):
+    """Every corner, measure and method in Danish (the table's English strings never leak), the
+    model's sector and level names instead of their ids, and Danish numbers."""
+    from wildproblems.lang import da, en
+
+    _, page = report_da
+    section = page.split('id="corners"')[1].split("</section>")[0]
+    for name in da.CORNERS["names"].values():
+        assert f"<td>{name}</td>" in section
+    for english in ("units of kind", "clusters found", "mean of the", "exp(Shannon entropy"):
+        assert english not in section
+    spec = modelled_map.model_spec
+    touched = set(modelled_map.units["sector"]) | set(modelled_map.units["level"])
+    for facet in [*spec.sectors, *spec.levels]:
+        if facet.id in touched:
+            assert html.escape(facet.name) in section
+            assert f"{facet.id} " not in section  # ids never shown
+    index = modelled_map.corners.set_index("measure").loc["index", "value"]
+    assert format_number(index, 3, "da") in section
+    en_page = modelled_map.report(str(tmp_path / "en.html"), language="en").read_text()
+    en_section = en_page.split('id="corners"')[1].split("</section>")[0]
+    for name in en.CORNERS["names"].values():
+        assert f"<td>{name}</td>" in en_section
+    assert "Årsager" not in en_section and "klynger" not in en_page
 
 
 def test_no_model_says_so_in_english(real_map, tmp_path):
@@ -136,3 +163,84 @@ def test_method_text_says_what_ran(real_map):
     text = method_text(other, "en")
     assert "clustered with HDBSCAN" in text and "Ward" not in text
     assert f"minimum cluster size {size}, given by the user" in text
+
+
+def _generic_without_pathways(m):
+    """``m`` as a generic-model map on which too few clusters were found to propose pathways."""
+    import dataclasses
+
+    from wildproblems.model.spec import load_model
+
+    prov = {**m.provenance, "model": {"proposed": {"skipped": "only 2 clusters (need 3)"}}}
+    return dataclasses.replace(
+        m, pathways=m.pathways.iloc[0:0], model_spec=load_model("generic"), provenance=prov
+    )
+
+
+def test_generic_model_without_pathways_says_why(modelled_map, tmp_path):
+    from wildproblems.outputs.plot import plot_pathways
+
+    g = _generic_without_pathways(modelled_map)
+    page = g.report(str(tmp_path / "r.html")).read_text()
+    section = page.split('id="pathways"')[1].split("</section>")[0]
+    assert WORDS["da"]["pathways_none"] not in section  # "Ingen model givet" would be wrong
+    n = int((modelled_map.clusters["kind"] == "solution").sum())
+    assert f"dette kort har {n}" in section and "mindst 3 klynger af løsninger" in section
+    with pytest.raises(ValueError, match=f"at least 3 clusters of solutions; this map has {n}"):
+        plot_pathways(g)
+
+
+def test_guessed_kinds_are_flagged_with_the_measured_accuracy(modelled_map, tmp_path):
+    import dataclasses
+
+    units = modelled_map.units.copy()
+    units["kind_source"] = np.where(np.arange(len(units)) % 4 == 0, "classified", "given")
+    from wildproblems.model.kind_model import provenance_for
+
+    info = provenance_for(modelled_map.provenance["embedder"])
+    prov = {**modelled_map.provenance, "kind_classifier": info}
+    g = dataclasses.replace(modelled_map, units=units, provenance=prov)
+    page = g.report(str(tmp_path / "r.html")).read_text()
+    n = int((units["kind_source"] == "classified").sum())
+    measured = format_pct(info["measured"]["balanced_accuracy"], "da")
+    assert f"{n} af {len(units)} tekststykkers type" in page and measured in page
+    assert "gættet" in page.split("<article")[1].split("</article>")[0]
+    plain = modelled_map.report(str(tmp_path / "p.html")).read_text()
+    assert "gættet" not in plain
+
+
+def test_unmeasured_corner_is_said_and_left_out(modelled_map, tmp_path):
+    import dataclasses
+
+    c = modelled_map.corners.copy()
+    scale = (c["corner"] == "scale") & (c["measure"] == "score")
+    c.loc[scale, ["value", "score"]] = np.nan
+    c.loc[scale, "method"] = "not measured: the model defines no sectors or levels"
+    c.loc[c["measure"] == "index", "method"] = "mean of the measured corner scores"
+    g = dataclasses.replace(modelled_map, corners=c)
+    page = g.report(str(tmp_path / "r.html"), language="da").read_text()
+    section = page.split('id="corners"')[1].split("</section>")[0]
+    assert "ikke målt: modellen definerer ingen sektorer eller niveauer" in section
+    assert "ikke målt og udeladt: skala" in section
+
+
+def test_report_says_how_the_map_was_drawn(report_da, modelled_map):
+    from wildproblems.outputs._format import layout_caption
+    from wildproblems.outputs.report import method_text
+
+    _, page = report_da
+    assert html.escape(layout_caption(modelled_map, "da")) in page  # under every map
+    assert "vægt 0,5" in layout_caption(modelled_map, "da")
+    text = method_text(modelled_map, "en")
+    assert "after clustering, with the clusters as its target (weight 0.5)" in text
+    assert "diffuse" in text
+
+
+def test_method_text_names_each_kinds_size_once(modelled_map):
+    from wildproblems.outputs.report import method_text
+
+    chosen = modelled_map.provenance["chosen"]
+    sizes = "/".join(str(chosen[k]["min_cluster_size"]) for k in ("cause", "solution"))
+    text = method_text(modelled_map, "da")
+    assert f"mindste klyngestørrelse {sizes} (årsager/løsninger)" in text
+    assert text.count("mindste klyngestørrelse") == 1

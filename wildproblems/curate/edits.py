@@ -45,7 +45,7 @@ from ..model.anchors import AnchorEmbedder
 from ..model.pathways import model_tables
 from ..result import WildMap
 from ..schema import CLUSTER_COLUMNS, KIND_ORDER, cluster_keys, kinds_in, split_key
-from ..stages import build_stages
+from ..stages import build_stages, label_rows
 
 log = logging.getLogger(__name__)
 
@@ -200,19 +200,7 @@ def rebuild(
         labels = units["cluster"].to_numpy()[idx]
         if not (labels >= 0).any():
             continue
-        sub = units.iloc[idx]
-        lab = stages.labeler.fit_transform(
-            sub["text"].astype(str).tolist(),
-            labels,
-            emb[idx],
-            sub["respondent"].astype(str).tolist(),
-        )
-        lab.insert(0, "kind", kind)
-        lab["size"] = [int((labels == c).sum()) for c in lab["cluster"]]
-        lab["share"] = (lab["size"] / len(idx)).round(4)
-        lab["respondents"] = [sub["respondent"][labels == c].nunique() for c in lab["cluster"]]
-        lab["quote_ids"] = [[sub["unit_id"].iloc[i] for i in qi] for qi in lab["quote_index"]]
-        frames.append(lab.drop(columns=["quote_index"]))
+        frames.append(label_rows(stages, kind, labels, units.iloc[idx], emb[idx]))
     if frames:
         clusters = pd.concat(frames, ignore_index=True)
     else:

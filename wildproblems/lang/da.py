@@ -206,6 +206,12 @@ PLOT = {
     "units": "{n} enheder",
     "more": "+ {n} flere",
     "no_clusters": "ingen klynger",
+    "clusters": "{n} klynger",
+    "diffuse": "stiplet ramme: diffus klynge (samhørighed under {threshold})",
+    "layout": "Kort: UMAP af vektorerne (cosinus, {n_neighbors} naboer), hvor hver klynge trækker "
+    "sine prikker sammen (vægt {weight}); inden for en klynge følger afstandene ligheden.",
+    "layout_plain": "Kort: UMAP af vektorerne (cosinus, {n_neighbors} naboer); klyngerne er fundet "
+    "i det fulde vektorrum, ikke på kortet.",
 }
 
 #: The comparison of two waves.
@@ -226,6 +232,12 @@ EXPLORE = {
     "kind": "Type",
     "unclustered": "ikke i en klynge",
     "title": "Interaktivt kort",
+    "reset": "Nulstil visning",
+    "unit": "enhed",
+    "respondent_one": "respondent",
+    "diffuse": "diffus klynge",
+    "page_title": "{title}: {units} fra {respondents}",
+    "zoom_hint": "Træk for at flytte, rul for at zoome.",
 }
 
 #: REFI-QDA codebooks and projects.
@@ -281,6 +293,10 @@ REPORT = {
     "quotes": "Citater",
     "pathways": "Veje",
     "pathways_none": "Ingen model givet: kortet er lavet uden idealtyper, så der er ingen veje.",
+    "pathways_too_few": "Modellen »{model}« har ingen idealtyper, så veje foreslås ud fra "
+    "data, og det kræver mindst 3 klynger af {kinds}; dette kort har {n}. Der er derfor ingen "
+    "veje.",
+    "pathways_empty": "Modellen »{model}« gav ingen veje for dette kort.",
     "pathway": "Vej",
     "position": "Placering på aksen",
     "feeding": "Klynger der fører hertil",
@@ -316,6 +332,17 @@ REPORT = {
     "besvarelserne, ikke en erstatning for det: læs citaterne.",
     "method_llm": "Overskrifterne er derefter skrevet af sprogmodellen {model} ud fra klyngens "
     "nøgleord og citater (prompt og svar står i revisionssporet).",
+    "method_layout_supervised": "Kortet er tegnet med UMAP i to dimensioner ({n_neighbors} "
+    "naboer, frø {seed}) efter klyngedannelsen, med klyngerne som mål (vægt {weight}): hver "
+    "klynge står som et område på kortet, mens afstandene inden for en klynge følger ligheden "
+    "i det fulde vektorrum, hvor klyngerne er fundet.",
+    "method_cohesion": "En klynges samhørighed er dens tekststykkers gennemsnitlige silhouet "
+    "(cosinus); under {threshold} kaldes klyngen diffus: dens tekststykker ligger næppe "
+    "tættere på hinanden end på en anden klynge.",
+    "cohesion": "samhørighed",
+    "diffuse": "diffus",
+    "diffuse_note": "Diffus klynge: tekststykkerne ligger næppe tættere på hinanden end på en "
+    "anden klynge. Læs citaterne, før overskriften bruges.",
     "method_label": "Klyngernes overskrifter og nøgleord er taget fra klyngernes egen tekst "
     "(klassebaseret TF-IDF), og citaterne er de tekststykker, der ligger tættest på klyngens "
     "midte. Kortet er en hjælp til at læse besvarelserne, ikke en erstatning for det: læs "
@@ -430,4 +457,83 @@ KIND_MARKERS = {
         "\\bnedskæring",
         "\\bbureaukrati\\b",
     ],
+}
+
+
+#: The four corners in the report: corner names, measure names and how each is measured
+#: (``{axis}``, ``{kind}``, ``{group}``, ``{n}``, ``{share}``, ``{parts}``, ``{left_out}`` and
+#: ``{reason}`` are filled in from the map).
+CORNERS = {
+    "names": {
+        "causes": "Årsager",
+        "solutions": "Løsninger",
+        "scale": "Skala",
+        "conflict": "Konflikt",
+        "wildness": "Vildhed",
+    },
+    "measures": {
+        "units": "tekststykker",
+        "clusters": "klynger",
+        "unclustered_share": "andel uden klynge",
+        "effective_clusters": "effektivt antal klynger",
+        "evenness": "jævnhed",
+        "clusters_per_respondent": "klynger pr. respondent",
+        "score": "score",
+        "sectors_touched": "sektorer berørt",
+        "effective_sectors": "effektivt antal sektorer",
+        "sector_shares": "sektorernes andele",
+        "levels_touched": "niveauer berørt",
+        "effective_levels": "effektivt antal niveauer",
+        "level_shares": "niveauernes andele",
+        "spread": "spredning på {axis}",
+        "bimodality": "bimodalitet på {axis}",
+        "group_axis_eta2": "gruppernes andel af variansen på {axis}",
+        "group_divergence": "forskel mellem grupper",
+        "group_divergence_kind": "forskel mellem grupper, {kind}",
+        "index": "vildhedsindeks",
+    },
+    "methods": {
+        "units": "tekststykker af typen {kind}",
+        "clusters": "fundne klynger",
+        "unclustered_share": "andel af tekststykkerne uden klynge (holdt uden for målene nedenfor)",
+        "effective_clusters": "exp(Shannon-entropien af klyngernes andele)",
+        "evenness": "entropi / ln(antal klynger)",
+        "clusters_per_respondent": "gennemsnitligt antal forskellige klynger pr. respondent",
+        "score_diversity": "1 − 1/effektivt antal klynger",
+        "touched": "antal med mindst {share} af tekststykkerne (af {n} definerede)",
+        "effective": "exp(entropien af andelene); score (eff − 1)/({n} − 1)",
+        "score_scale": "gennemsnit af sektor- og niveauscoren",
+        "spread": "standardafvigelse af respondenternes gennemsnitlige placering (−1 til +1); "
+        "score min(1, 2 · SD)",
+        "bimodality": "Sarles bimodalitetskoefficient for respondenternes placering "
+        "(normalfordeling 0,33, ligefordeling 0,56)",
+        "group_axis_eta2": "andel af variansen i respondenternes placering, som {group} forklarer",
+        "group_divergence_kind": "størrelsesvægtet gennemsnitlig Jensen-Shannon-divergens (base 2) "
+        "mellem {group}-gruppernes fordeling på klynger",
+        "group_divergence": "gennemsnit over typerne",
+        "score_conflict": "gennemsnit af konfliktmålene med score",
+        "index": "gennemsnit af de målte hjørners score ({parts}); 0 tamt – 1 vildt",
+        "index_left_out": "gennemsnit af de målte hjørners score ({parts}); ikke målt og "
+        "udeladt: {left_out}; 0 tamt – 1 vildt",
+        "not_measured": "ikke målt: {reason}; holdt uden for vildhedsindekset",
+    },
+    "reasons": {
+        "no clustered units": "ingen tekststykker i klynger",
+        "no units of kind cause": "ingen årsager",
+        "no units of kind solution": "ingen løsninger",
+        "the model defines no sectors or levels": "modellen definerer ingen sektorer eller niveauer",
+        "the model has no axis and no group was given": "modellen har ingen akse, og der er ikke "
+        "givet nogen gruppe",
+        "fewer than 2 respondents": "færre end 2 respondenter",
+    },
+    "measure": "Mål",
+    "score": "Score",
+}
+
+#: Kinds guessed by the classifier (no kind column given).
+GUESSED = {
+    "note": "{n} af {total} tekststykkers type (årsag, løsning eller andet) er gættet ud fra "
+    "teksten, fordi data ikke havde en typekolonne: læs de gættede typer som et forslag.",
+    "card": "{n} gættet",
+    "column": "type gættet",
 }

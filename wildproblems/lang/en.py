@@ -66,6 +66,12 @@ PLOT = {
     "units": "{n} units",
     "more": "+ {n} more",
     "no_clusters": "no clusters",
+    "clusters": "{n} clusters",
+    "diffuse": "dashed frame: diffuse cluster (cohesion below {threshold})",
+    "layout": "Map: UMAP of the vectors (cosine, {n_neighbors} neighbours) with each cluster "
+    "pulling its dots together (weight {weight}); within a cluster distances follow similarity.",
+    "layout_plain": "Map: UMAP of the vectors (cosine, {n_neighbors} neighbours); the clusters "
+    "were found in the full vector space, not on the map.",
 }
 
 #: The comparison of two waves.
@@ -86,6 +92,12 @@ EXPLORE = {
     "kind": "Kind",
     "unclustered": "not in a cluster",
     "title": "Interactive map",
+    "reset": "Reset view",
+    "unit": "unit",
+    "respondent_one": "respondent",
+    "diffuse": "diffuse cluster",
+    "page_title": "{title}: {units} from {respondents}",
+    "zoom_hint": "Drag to pan, scroll to zoom.",
 }
 
 #: REFI-QDA codebooks and projects.
@@ -137,6 +149,10 @@ REPORT = {
     "quotes": "Quotes",
     "pathways": "Pathways",
     "pathways_none": "No model given: the map was made without idealtypes, so it has no pathways.",
+    "pathways_too_few": "The model '{model}' has no idealtypes, so pathways are proposed from "
+    "the data, which needs at least 3 clusters of {kinds}; this map has {n}. So there are no "
+    "pathways.",
+    "pathways_empty": "The model '{model}' gave no pathways for this map.",
     "pathway": "Pathway",
     "position": "Position on the axis",
     "feeding": "Clusters feeding it",
@@ -172,6 +188,17 @@ REPORT = {
     "reading them: read the quotes.",
     "method_llm": "The headlines were then written by the language model {model} from each "
     "cluster's keywords and quotes (prompt and answer are in the audit trail).",
+    "method_layout_supervised": "The map was drawn with a 2-d UMAP ({n_neighbors} neighbours, "
+    "seed {seed}) after clustering, with the clusters as its target (weight {weight}): each "
+    "cluster reads as a region of the map, while distances within a cluster follow similarity "
+    "in the full vector space where the clusters were found.",
+    "method_cohesion": "A cluster's cohesion is the mean silhouette (cosine) of its units; below "
+    "{threshold} the cluster is called diffuse: its units are hardly closer to each other than "
+    "to another cluster.",
+    "cohesion": "cohesion",
+    "diffuse": "diffuse",
+    "diffuse_note": "Diffuse cluster: its units are hardly closer to each other than to another "
+    "cluster. Read the quotes before using the headline.",
     "method_label": "Headlines and keywords come from each cluster's own text (class-based "
     "TF-IDF), and the quotes are the units closest to the cluster's centre. The map helps to "
     "read the answers; it does not replace reading them: read the quotes.",
@@ -278,4 +305,75 @@ KIND_MARKERS = {
         "\\bwas not\\b",
         "\\bwere not\\b",
     ],
+}
+
+
+#: The four corners in the report: corner names, measure names and how each is measured
+#: (``{axis}``, ``{kind}``, ``{group}``, ``{n}``, ``{share}``, ``{parts}``, ``{left_out}`` and
+#: ``{reason}`` are filled in from the map).
+CORNERS = {
+    "names": {
+        "causes": "Causes",
+        "solutions": "Solutions",
+        "scale": "Scale",
+        "conflict": "Conflict",
+        "wildness": "Wildness",
+    },
+    "measures": {
+        "units": "units",
+        "clusters": "clusters",
+        "unclustered_share": "share unclustered",
+        "effective_clusters": "effective number of clusters",
+        "evenness": "evenness",
+        "clusters_per_respondent": "clusters per respondent",
+        "score": "score",
+        "sectors_touched": "sectors touched",
+        "effective_sectors": "effective number of sectors",
+        "sector_shares": "shares of the sectors",
+        "levels_touched": "levels touched",
+        "effective_levels": "effective number of levels",
+        "level_shares": "shares of the levels",
+        "spread": "spread on {axis}",
+        "bimodality": "bimodality on {axis}",
+        "group_axis_eta2": "groups' share of the variance on {axis}",
+        "group_divergence": "difference between groups",
+        "group_divergence_kind": "difference between groups, {kind}",
+        "index": "wildness index",
+    },
+    "methods": {
+        "units": "units of kind {kind}",
+        "clusters": "clusters found",
+        "unclustered_share": "share of units in no cluster (left out of the measures below)",
+        "effective_clusters": "exp(Shannon entropy of the cluster shares)",
+        "evenness": "entropy / ln(number of clusters)",
+        "clusters_per_respondent": "mean number of distinct clusters per respondent",
+        "score_diversity": "1 − 1/effective number of clusters",
+        "touched": "number holding at least {share} of the units (of {n} defined)",
+        "effective": "exp(entropy of the shares); score (eff − 1)/({n} − 1)",
+        "score_scale": "mean of the sector and level scores",
+        "spread": "standard deviation of the respondents' mean positions (−1 to +1); "
+        "score min(1, 2 · SD)",
+        "bimodality": "Sarle's bimodality coefficient of the respondents' positions "
+        "(normal 0.33, uniform 0.56)",
+        "group_axis_eta2": "share of the variance of respondents' positions explained by {group}",
+        "group_divergence_kind": "size-weighted mean Jensen-Shannon divergence (base 2) between "
+        "the {group} groups' distributions over clusters",
+        "group_divergence": "mean over kinds",
+        "score_conflict": "mean of the scored conflict measures",
+        "index": "mean of the measured corner scores ({parts}); 0 tame – 1 wild",
+        "index_left_out": "mean of the measured corner scores ({parts}); not measured and left "
+        "out: {left_out}; 0 tame – 1 wild",
+        "not_measured": "not measured: {reason}; left out of the wildness index",
+    },
+    "reasons": {},
+    "measure": "Measure",
+    "score": "Score",
+}
+
+#: Kinds guessed by the classifier (no kind column given).
+GUESSED = {
+    "note": "The kind (cause, solution or other) of {n} of {total} units was guessed from the "
+    "text, as the data had no kind column: read guessed kinds as a suggestion.",
+    "card": "{n} guessed",
+    "column": "kind guessed",
 }

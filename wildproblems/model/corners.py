@@ -32,8 +32,11 @@ likewise for levels. Score = mean over sectors and levels of
 
 Conflict score = mean of the available scored parts.
 
-**Wildness index** = mean of the four corner scores; its parts are the rows with ``measure ==
-"score"``.
+**Wildness index** = mean of the corner scores that could be measured; its parts are the rows
+with ``measure == "score"``. A corner that could not be measured (no units of a kind, no clustered
+units, no sectors or levels, no axis and no group) keeps a ``score`` row with NaN and a method that
+says why, and is left out of the index (its method names the corners left out), never counted
+as 0.
 """
 
 from __future__ import annotations
@@ -49,6 +52,11 @@ from ..schema import CORNER_COLUMNS
 from .spec import ModelSpec
 
 COLUMNS = list(CORNER_COLUMNS)
+#: The four corners, in the order they are reported.
+CORNERS = ("causes", "solutions", "scale", "conflict")
+#: How a corner that could not be measured starts its method (its score is NaN, and it is left
+#: out of the wildness index, which says so).
+NOT_MEASURED = "not measured"
 
 
 def hill_entropy(counts: Sequence[float]) -> tuple[float, float]:
@@ -118,7 +126,7 @@ def _diversity(units: pd.DataFrame, kind: str, corner: str) -> list[dict]:
     h, eff = hill_entropy(sizes)
     k = len(sizes)
     per_resp = cl.groupby("respondent")["cluster"].nunique().mean() if len(cl) else 0.0
-    score = 1 - 1 / eff if eff > 0 else 0.0
+    score = 1 - 1 / eff if eff > 0 else np.nan
     return [
         _row(corner, "units", len(u), np.nan, f"units of kind {kind}"),
         _row(corner, "clusters", k, np.nan, "clusters found"),
@@ -138,7 +146,13 @@ def _diversity(units: pd.DataFrame, kind: str, corner: str) -> list[dict]:
             np.nan,
             "mean distinct clusters per respondent",
         ),
-        _row(corner, "score", score, score, "1 - 1/effective_clusters"),
+        _row(
+            corner,
+            "score",
+            score,
+            score,
+            "1 - 1/effective_clusters" if eff > 0 else f"{NOT_MEASURED}: no clustered units",
+        ),
     ]
 
 
@@ -192,7 +206,9 @@ def _conflict(units: pd.DataFrame, spec: ModelSpec, group: str | None) -> list[d
         col = f"axis:{a.id}"
         if col not in pk or len(pk) == 0:
             continue
-        pos = pk.groupby("respondent")[col].mean()
+        pos = pk.groupby("respondent")[col].mean().dropna()
+        if len(pos) < 2:  # one respondent has no spread to measure: not a spread of 0
+            continue
         sd = float(pos.std(ddof=0))
         bc = bimodality_coefficient(pos.to_numpy())
         rows.append(
@@ -260,6 +276,10 @@ def _conflict(units: pd.DataFrame, spec: ModelSpec, group: str | None) -> list[d
     if parts:
         s = float(np.mean(parts))
         rows.append(_row("conflict", "score", s, s, "mean of the scored conflict measures"))
+    elif spec.axes and pk["respondent"].nunique() < 2:
+        rows.append(
+            _row("conflict", "score", np.nan, np.nan, f"{NOT_MEASURED}: fewer than 2 respondents")
+        )
     return rows
 
 
@@ -288,11 +308,30 @@ def compute_corners(units: pd.DataFrame, spec: ModelSpec, group: str | None = No
             rows += _diversity(units, kind, corner)
     rows += _scale(units, spec)
     rows += _conflict(units, spec, group)
+    have = {r["corner"] for r in rows if r["measure"] == "score"}
+    why = {
+        "causes": "no units of kind cause",
+        "solutions": "no units of kind solution",
+        "scale": "the model defines no sectors or levels",
+        "conflict": "the model has no axis and no group was given",
+    }
+    for corner in CORNERS:
+        if corner not in have:
+            rows.append(_row(corner, "score", np.nan, np.nan, f"{NOT_MEASURED}: {why[corner]}"))
     scores = {r["corner"]: r["score"] for r in rows if r["measure"] == "score"}
-    if scores:
-        w = float(np.mean(list(scores.values())))
-        parts = ", ".join(f"{c} {s:.2f}" for c, s in scores.items())
+    measured = {c: v for c, v in scores.items() if np.isfinite(v)}
+    if measured:
+        w = float(np.mean(list(measured.values())))
+        parts = ", ".join(f"{c} {s:.2f}" for c, s in measured.items())
+        missing = [c for c in CORNERS if c not in measured]
+        left_out = f"; not measured and left out: {', '.join(missing)}" if missing else ""
         rows.append(
-            _row("wildness", "index", w, w, f"mean of the corner scores ({parts}); 0 tame - 1 wild")
+            _row(
+                "wildness",
+                "index",
+                w,
+                w,
+                f"mean of the measured corner scores ({parts}){left_out}; 0 tame - 1 wild",
+            )
         )
     return pd.DataFrame(rows, columns=COLUMNS)

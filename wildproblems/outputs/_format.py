@@ -133,3 +133,54 @@ def pathway_table(m: WildMap, axis: str | None = None) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def layout_record(m: WildMap) -> dict[str, object]:
+    """How the map was drawn, from its provenance: ``supervised`` (bool), ``weight`` (the
+    clusters' target weight) and ``n_neighbors`` (per kind, joined by ``/``)."""
+    p = m.provenance or {}
+    layout = (p.get("stages") or {}).get("layout") or {}
+    chosen = [c for c in (p.get("chosen") or {}).values() if isinstance(c, dict)]
+    neighbours = sorted({int(c["n_neighbors"]) for c in chosen if c.get("n_neighbors")})
+    return {
+        "supervised": layout.get("supervised") == "clusters",
+        "weight": layout.get("target_weight"),
+        "n_neighbors": "/".join(str(n) for n in neighbours) or layout.get("n_neighbors") or "–",
+    }
+
+
+def layout_caption(m: WildMap, language: str) -> str:
+    """One sentence saying how the map was drawn (for figure captions and the report)."""
+    from ..lang import get
+
+    rec = layout_record(m)
+    t = get(language).PLOT
+    if rec["supervised"]:
+        return t["layout"].format(
+            n_neighbors=rec["n_neighbors"],
+            weight=format_number(float(rec["weight"] or 0.0), 1, language),
+        )
+    return t["layout_plain"].format(n_neighbors=rec["n_neighbors"])
+
+
+def no_pathways_reason(m: WildMap, language: str) -> str:
+    """Why ``m`` has no pathways, in ``language``: no model, or a model without idealtypes and
+    too few clusters to propose them from the data (the rule of
+    :class:`~wildproblems.model.pathways.PathwayProposer`: at least 3)."""
+    from ..lang import get, kind_name
+
+    w = get(language).REPORT
+    spec = m.model_spec
+    if spec is None:
+        return w["pathways_none"]
+    name = str(getattr(spec, "name", "") or getattr(spec, "id", ""))
+    proposed = ((m.provenance or {}).get("model") or {}).get("proposed") or {}
+    if not getattr(spec, "pathways", ()) and "skipped" in proposed:
+        kinds = tuple(getattr(spec, "pathway_kinds", ("solution",)))
+        n = int(m.clusters["kind"].isin(kinds).sum())
+        return w["pathways_too_few"].format(
+            model=name,
+            kinds=", ".join(kind_name(k, language, "many") for k in kinds),
+            n=format_int(n, language),
+        )
+    return w["pathways_empty"].format(model=name)

@@ -21,15 +21,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..cluster import DIFFUSE_BELOW
 from ..lang import get as words_of
+from ..lang import plural
 from ._format import (
     INK,
     UNCLUSTERED_COLOUR,
     axis_poles,
     cluster_colours,
     format_int,
+    format_number,
     format_pct,
+    layout_caption,
     map_title,
+    no_pathways_reason,
     pathway_axis,
     pathway_table,
     resolve_kind,
@@ -98,8 +103,12 @@ def plot_map(
     language: str | None = None,
     wrap: int = 24,
     fontsize: float = 8.5,
+    caption: bool = True,
 ) -> Any:
     """Dot map of one kind: coloured clusters, grey unclustered units, non-overlapping headlines.
+
+    Diffuse clusters (``m.clusters["diffuse"]``) get a dashed label frame, and a caption under the
+    map says how it was drawn (from the map's provenance, :func:`~._format.layout_caption`).
 
     Parameters
     ----------
@@ -120,6 +129,8 @@ def plot_map(
         ``"da"`` or ``"en"`` for the title and numbers; defaults to the map's language.
     wrap:
         Wrap headlines at this many characters per line.
+    caption:
+        Print how the map was drawn under it.
 
     Returns the matplotlib Figure.
 
@@ -159,9 +170,28 @@ def plot_map(
         color=INK,
         pad=18,
     )
+    t = words_of(language).PLOT
+    notes = []
     if noise.any():
-        note = f"{words_of(language).PLOT['unclustered']} ({format_pct(float(noise.mean()), language)})"
-        ax.text(0.0, 1.005, note, transform=ax.transAxes, fontsize=8.5, color="#666666")
+        notes.append(f"{t['unclustered']} ({format_pct(float(noise.mean()), language)})")
+    diffuse = _diffuse_keys(c)
+    if diffuse:
+        notes.append(t["diffuse"].format(threshold=format_number(DIFFUSE_BELOW, 2, language)))
+    if notes:
+        ax.text(
+            0.0, 1.005, " · ".join(notes), transform=ax.transAxes, fontsize=8.5, color="#666666"
+        )
+    if caption:
+        width = max(40, int(fig.get_size_inches()[0] * 13))
+        ax.text(
+            0.0,
+            -0.01,
+            _wrap(layout_caption(m, language), width),
+            transform=ax.transAxes,
+            fontsize=7.5,
+            color="#666666",
+            va="top",
+        )
     _clean_axes(ax)
     fig.tight_layout()  # before placing labels: placement works in the final display space
     n_label = len(c) if label_top is None else min(label_top, len(c))
@@ -173,7 +203,44 @@ def plot_map(
         [colours[r.cluster_key] for r in rows],
         points=xy,
         fontsize=fontsize,
+        dashed=[r.cluster_key in diffuse for r in rows],
     )
+    if path is not None:
+        save_figure(fig, path)
+    return fig
+
+
+def _diffuse_keys(clusters: Any) -> set[str]:
+    """Keys of the clusters marked diffuse (none for a map saved before the column existed)."""
+    if "diffuse" not in clusters:
+        return set()
+    return set(clusters.loc[clusters["diffuse"].fillna(False).astype(bool), "cluster_key"])
+
+
+def plot_kinds(
+    m: WildMap,
+    kinds: Sequence[str] | None = None,
+    *,
+    figsize: tuple[float, float] | None = None,
+    dpi: int = 150,
+    path: str | Path | None = None,
+    language: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    """One dot map per kind side by side (causes, solutions, ...), each as :func:`plot_map`
+    draws it; what ``m.plot()`` shows for a map with more than one kind.
+
+    >>> fig = m.plot()  # doctest: +SKIP
+    """
+    plt = _pyplot()
+    kinds = list(kinds or m.kinds)
+    for k in kinds:
+        resolve_kind(m, k)
+    if figsize is None:
+        figsize = (8.5 * len(kinds), 7.5)
+    fig, axes = plt.subplots(1, len(kinds), figsize=figsize, dpi=dpi, squeeze=False)
+    for k, ax in zip(kinds, axes[0]):
+        plot_map(m, k, ax=ax, language=language, **kwargs)
     if path is not None:
         save_figure(fig, path)
     return fig
@@ -187,6 +254,7 @@ def place_labels(
     points: np.ndarray | None = None,
     fontsize: float = 8.5,
     max_rings: int = 40,
+    dashed: Sequence[bool] | None = None,
 ) -> list[Any]:
     """Place one boxed label per anchor so that no two labels overlap; returns the Text artists.
 
@@ -195,6 +263,7 @@ def place_labels(
     lowest cost: distance from the anchor plus a penalty per data point the box would hide. A
     position is allowed only when the box overlaps no label placed before and stays inside the
     axes. A displaced label gets a thin leader line to its anchor. Deterministic: no randomness.
+    ``dashed`` (one flag per label) draws those labels' frames dashed (diffuse clusters).
     """
     if not texts:
         return []
@@ -208,7 +277,8 @@ def place_labels(
     artists = []
     angles = np.deg2rad(np.arange(0, 360, 22.5))
     box_style = {"boxstyle": "round,pad=0.25", "fc": "white", "lw": 1.2, "alpha": 0.92}
-    for text, anchor, colour in zip(texts, anchors, colours):
+    dashed = list(dashed) if dashed is not None else [False] * len(texts)
+    for text, anchor, colour, dash in zip(texts, anchors, colours, dashed):
         probe = ax.text(*anchor, text, fontsize=fontsize, ha="center", va="center")
         ext = probe.get_window_extent(renderer)
         probe.remove()
@@ -229,7 +299,7 @@ def place_labels(
                 va="center",
                 color=INK,
                 zorder=5,
-                bbox={**box_style, "ec": colour},
+                bbox={**box_style, "ec": colour, "ls": "--" if dash else "-"},
                 arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.9} if moved else None,
             )
         )
@@ -314,6 +384,18 @@ def save_figure(fig: Any, path: str | Path, dpi: int = 300) -> Path:
 
 
 # ---------------------------------------------------------------------------------- pathways
+def _units_text(units: float, language: str) -> str:
+    """A pathway's (weighted) number of units: whole numbers as such, others with one decimal
+    (a pathway of 0.77 units reads "0,8", never "0").
+
+    >>> _units_text(12.0, "da"), _units_text(0.77, "da"), _units_text(0.04, "en")
+    ('12', '0,8', '0.04')
+    """
+    if float(units).is_integer():
+        return format_int(int(units), language)
+    return format_number(units, 1 if abs(units) >= 0.1 else 2, language)
+
+
 @_plain_text
 def plot_pathways(
     m: WildMap,
@@ -345,6 +427,8 @@ def plot_pathways(
     plt = _pyplot()
     language = language or m.config.language
     t = words_of(language).PLOT
+    if m.pathways is None or len(m.pathways) == 0:
+        raise ValueError(no_pathways_reason(m, "en"))
     table = pathway_table(m, axis)
     col = pathway_axis(m.pathways, axis)
     poles = poles or axis_poles(m, col)
@@ -367,12 +451,14 @@ def plot_pathways(
     ]
     rows_needed = max([min(len(d), top) + (len(d) > top) for d in per] + [1])
     if figsize is None:
-        figsize = (max(8.0, 2.7 * n), 3.2 + 0.42 * rows_needed)
+        figsize = (max(8.0, 2.7 * n), 3.8 + 0.42 * rows_needed)
     fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
     slots = np.linspace(-1, 1, n) * (0.78 if n > 1 else 0.0)
-    lo = 0.25 - 0.45 * rows_needed - 0.75
+    # room under the clusters for the axis and the pathway names over it, and above the names
+    # for the title: nothing overlaps (names wrap to up to three lines)
+    lo = 0.25 - 0.45 * rows_needed - 1.2
     ax.set_xlim(-1.12, 1.12)
-    ax.set_ylim(lo, 1.75)
+    ax.set_ylim(lo, 2.2)
     max_units = max(int(order["units"].max()), 1)
     max_size = max(int(table["size"].max()), 1)
     axis_y = lo + 0.45
@@ -392,7 +478,7 @@ def plot_pathways(
         ax.text(
             x,
             1.0,
-            format_int(int(pw.units), language),
+            _units_text(float(pw.units), language),
             ha="center",
             va="center",
             color="white",
@@ -401,7 +487,7 @@ def plot_pathways(
             zorder=4,
         )
         ax.text(
-            x, 1.5, _wrap(pw.name, wrap), ha="center", va="center", fontsize=13, fontweight="bold"
+            x, 1.3, _wrap(pw.name, wrap), ha="center", va="bottom", fontsize=13, fontweight="bold"
         )
         d = per[i]
         shown = d.head(top)
@@ -471,8 +557,9 @@ def plot_pathways(
     ax.text(-1.06, axis_y - 0.22, poles[0], ha="left", va="top", fontsize=11, fontweight="bold")
     ax.text(1.06, axis_y - 0.22, poles[1], ha="right", va="top", fontsize=11, fontweight="bold")
     n_clusters = int(table["cluster_key"].dropna().nunique())
-    default_title = f"{t['pathways'].format(n=format_int(n, language))} · " + (
-        f"{n_clusters} klynger" if language == "da" else f"{n_clusters} clusters"
+    default_title = (
+        f"{t['pathways'].format(n=format_int(n, language))} · "
+        f"{plural(n_clusters, 'cluster', language)}"
     )
     ax.set_title(title or default_title, loc="left", fontsize=15, fontweight="bold", color=INK)
     _clean_axes(ax)

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._version import __version__
-from ..lang import LANGUAGES, kind_name
+from ..cluster import DIFFUSE_BELOW
+from ..lang import LANGUAGES, kind_name, plural
 from ..lang import get as words_of
 from ..provenance import cluster_method
 from ._format import (
@@ -29,11 +30,15 @@ from ._format import (
     format_int,
     format_number,
     format_pct,
+    layout_caption,
+    layout_record,
     map_title,
+    no_pathways_reason,
     pathway_axis,
     pathway_table,
 )
-from .plot import plot_map, plot_pathways
+from .corners_text import corner_table, guessed_kinds
+from .plot import _units_text, plot_map, plot_pathways
 
 if TYPE_CHECKING:
     from ..result import WildMap
@@ -88,6 +93,12 @@ def cluster_quotes(m: WildMap, cluster_key: str, n: int = 4) -> list[dict[str, s
     ]
 
 
+def _tile(n: int, noun: str, language: str) -> tuple[str, str]:
+    """A count tile: the number and its noun in the right number ("1 respondent")."""
+    number, _, word = plural(n, noun, language).partition(" ")
+    return number, word
+
+
 def _basis(m: WildMap, language: str) -> dict[str, Any]:
     w = WORDS[language]
     words = int(m.answers["text"].astype(str).str.split().str.len().sum()) if len(m.answers) else 0
@@ -104,11 +115,24 @@ def _basis(m: WildMap, language: str) -> dict[str, Any]:
                 "assigned": format_int(int(row.assigned), language),
             }
         )
+    guessed = guessed_kinds(m)
+    note = ""
+    if guessed.any():
+        note = (
+            words_of(language)
+            .GUESSED["note"]
+            .format(
+                n=format_int(int(guessed.sum()), language),
+                total=format_int(len(guessed), language),
+            )
+        )
+        note = " ".join(filter(None, [note, _kinds_note(m, language)]))
     return {
+        "guessed": note,
         "tiles": [
-            (format_int(int(m.units["respondent"].nunique()), language), w["respondents"]),
-            (format_int(len(m.answers), language), w["answers"]),
-            (format_int(len(m.units), language), w["units"]),
+            _tile(int(m.units["respondent"].nunique()), "respondent", language),
+            _tile(len(m.answers), "answer", language),
+            _tile(len(m.units), "unit", language),
             (format_int(words, language), w["words"]),
             (format_int(len(m.dropped), language), w["dropped"]),
         ],
@@ -133,18 +157,34 @@ def _kind_sections(
     m: WildMap, language: str, n_quotes: int, image_format: str, label_top: int | None
 ) -> list[dict[str, Any]]:
     colours = cluster_colours(m)
+    words = words_of(language)
+    guessed = guessed_kinds(m)
     out = []
     for k in m.kinds:
         c = m.clusters[m.clusters["kind"] == k]
         u = m.units[m.units["kind"] == k]
         cards = []
         for row in c.itertuples():
+            size = int(row.size)
+            meta = [
+                f"{format_int(size, language)} {kind_name(k, language, 'one' if size == 1 else 'many')}",
+                format_pct(float(row.share), language),
+                plural(int(row.respondents), "respondent", language),
+            ]
+            cohesion = float(getattr(row, "cohesion", float("nan")))
+            if np.isfinite(cohesion):
+                meta.append(f"{WORDS[language]['cohesion']} {format_number(cohesion, 3, language)}")
+            n_guessed = int(guessed[(m.units["cluster_key"] == row.cluster_key).to_numpy()].sum())
+            if n_guessed:
+                meta.append(words.GUESSED["card"].format(n=format_int(n_guessed, language)))
             cards.append(
                 {
                     "key": row.cluster_key,
                     "label": str(row.label),
                     "colour": colours[row.cluster_key],
-                    "size": format_int(int(row.size), language),
+                    "meta": " · ".join(meta),
+                    "diffuse": bool(getattr(row, "diffuse", False) is True),
+                    "size": format_int(size, language),
                     "share": format_pct(float(row.share), language),
                     "share_width": round(100 * float(row.share), 1),
                     "respondents": format_int(int(row.respondents), language),
@@ -155,7 +195,14 @@ def _kind_sections(
                 }
             )
         fig = plot_map(
-            m, k, label_top=label_top, figsize=(9, 6.5), language=language, title="", fontsize=10
+            m,
+            k,
+            label_top=label_top,
+            figsize=(9, 6.5),
+            language=language,
+            title="",
+            fontsize=10,
+            caption=False,  # the figure caption below says how the map was drawn
         )
         out.append(
             {
@@ -164,6 +211,7 @@ def _kind_sections(
                 "name": kind_name(k, language),
                 "title": map_title(len(u), len(c), k, language),
                 "image": figure_data_uri(fig, image_format),
+                "caption": layout_caption(m, language),
                 "cards": cards,
                 "unit_word": kind_name(k, language, "many"),
             }
@@ -172,6 +220,8 @@ def _kind_sections(
 
 
 def _pathways(m: WildMap, language: str, image_format: str) -> dict[str, Any] | None:
+    """The pathway figure and table; None when the map has none (the report then says why,
+    :func:`~._format.no_pathways_reason`)."""
     if m.pathways is None or len(m.pathways) == 0:
         return None
     table = pathway_table(m)
@@ -188,7 +238,7 @@ def _pathways(m: WildMap, language: str, image_format: str) -> dict[str, Any] | 
                 "description": desc.get(str(pw), ""),
                 "position": format_number(float(first["position"]), 2, language),
                 "sort": float(first["position"]),
-                "units": format_int(int(first["pathway_units"]), language),
+                "units": _units_text(float(first["pathway_units"]), language),
                 "clusters": [
                     {
                         "label": str(r.label),
@@ -208,38 +258,6 @@ def _pathways(m: WildMap, language: str, image_format: str) -> dict[str, Any] | 
     }
 
 
-def _corners(m: WildMap, language: str) -> dict[str, Any] | None:
-    c = m.corners
-    if c is None or len(c) == 0:
-        return None
-    front = ["corner", "value", "method"]
-    extra = [col for col in c.columns if col not in front]
-    w = WORDS[language]
-    heading = {"corner": w["corner"], "value": w["value"], "method": w["how"]}
-    rows = []
-    for rec in c.to_dict("records"):
-        cells = []
-        for col in front + extra:
-            v = rec[col]
-            if isinstance(v, (float, np.floating)):
-                v = _format_value(float(v), language)
-            elif isinstance(v, (int, np.integer)) and not isinstance(v, bool):
-                v = format_int(int(v), language)
-            cells.append(str(v))
-        rows.append(cells)
-    return {"columns": [heading.get(col, str(col)) for col in front + extra], "rows": rows}
-
-
-def _format_value(v: float, language: str) -> str:
-    """A measured value: whole numbers without decimals, others with three significant digits."""
-    if not np.isfinite(v):
-        return "–"
-    if float(v).is_integer():
-        return format_int(int(v), language)
-    decimals = max(0, 2 - int(np.floor(np.log10(abs(v))))) if v else 0
-    return format_number(v, min(decimals, 6), language)
-
-
 def method_text(m: WildMap, language: str) -> str:
     """The report's method paragraph, written from what the map's provenance says ran.
 
@@ -254,14 +272,20 @@ def method_text(m: WildMap, language: str) -> str:
     segmented = (stages.get("segment") or {}).get("enabled", m.config.segment)
     method = cluster_method(p) or m.config.cluster_method
     chosen = [c for c in (p.get("chosen") or {}).values() if isinstance(c, dict) and "method" in c]
-    sizes = []
-    for c in chosen:
-        size = c.get("min_cluster_size")
-        if size is None:
+    # one phrase per way the size was set, listing each kind's size ("5/7/8 (årsager/...)")
+    by_rule: dict[str, list[tuple[str, int]]] = {}
+    for kind, c in (p.get("chosen") or {}).items():
+        if not isinstance(c, dict) or "method" not in c or c.get("min_cluster_size") is None:
             continue
         given = str(c.get("selection", "")).startswith("given")
         key = "method_size_given" if given else "method_size_chosen"
-        sizes.append(w[key].format(size=format_int(int(size), language)))
+        by_rule.setdefault(key, []).append((str(kind), int(c["min_cluster_size"])))
+    sizes = []
+    for key, pairs in by_rule.items():
+        size = "/".join(format_int(n, language) for _, n in pairs)
+        if len(pairs) > 1:
+            size += " (" + "/".join(kind_name(k, language, "many") for k, _ in pairs) + ")"
+        sizes.append(w[key].format(size=size))
     layout = stages.get("layout") or {}
     neighbours = sorted({c.get("n_neighbors") for c in chosen if c.get("n_neighbors")})
     parts = [
@@ -274,12 +298,18 @@ def method_text(m: WildMap, language: str) -> str:
     ]
     if any(c.get("assign_outliers") for c in chosen) or bool(m.units["assigned"].any()):
         parts.append(w["method_assigned"])
+    drawn = layout_record(m)
     parts.append(
-        w["method_layout"].format(
+        w["method_layout_supervised" if drawn["supervised"] else "method_layout"].format(
             n_neighbors="/".join(str(n) for n in neighbours) or layout.get("n_neighbors") or "–",
             seed=p.get("random_state", m.config.random_state),
+            weight=format_number(float(drawn["weight"] or 0.0), 1, language),
         )
     )
+    if "cohesion" in m.clusters:
+        parts.append(
+            w["method_cohesion"].format(threshold=format_number(DIFFUSE_BELOW, 2, language))
+        )
     label = stages.get("label") or {}
     meaning = label.get("ranking") == "meaning and contrast"
     parts.append(w["method_label_meaning"] if meaning else w["method_label"])
@@ -343,7 +373,8 @@ def render_report(
         basis=_basis(m, language),
         kinds=_kind_sections(m, language, n_quotes, image_format, label_top),
         pathways=_pathways(m, language, image_format),
-        corners=_corners(m, language),
+        corners=corner_table(m, language),
+        pathways_reason=no_pathways_reason(m, language),
         prov=_provenance(m, language),
         method_text=method_text(m, language),
     )

@@ -41,7 +41,7 @@ from ..model.pathways import model_tables
 from ..provenance import counts as count_record
 from ..provenance import record
 from ..result import WildMap
-from ..schema import KIND_ORDER, WAVE_UNIT_COLUMNS, cluster_keys, kinds_in
+from ..schema import KIND_ORDER, LEVEL_UNIT_COLUMN, WAVE_UNIT_COLUMNS, cluster_keys, kinds_in
 from ..segment import prepare_units
 from ..stages import build_stages
 from .place import N_NEIGHBORS, N_SIMILAR, NOVELTY_QUANTILE, _top_k, calibrate, place
@@ -248,7 +248,7 @@ def _level_rows(
     """The map's themes and codes with sizes, shares, respondents and quotes of the wave."""
     parts = []
     for level, rows in base.groupby("level", sort=False):
-        view = units.assign(cluster=units[level].to_numpy())
+        view = units.assign(cluster=units[LEVEL_UNIT_COLUMN[level]].to_numpy())
         view["cluster_key"] = cluster_keys(view)
         parts.append(_cluster_rows(rows.reset_index(drop=True), view, emb, n_quotes))
     return pd.concat(parts, ignore_index=True)
@@ -428,7 +428,7 @@ def assign(
     if m.levels is not None:  # the wave's themes and codes: the same vote at each level
         for level in ("theme", "code"):
             got = place(m.at_level(level), emb, units["kind"].tolist(), calibration).cluster
-            units[level] = np.where(status == "new", -1, got)
+            units[LEVEL_UNIT_COLUMN[level]] = np.where(status == "new", -1, got)
         levels = _level_rows(m.levels, units, emb, cfg.n_quotes)
     wave = WildMap(
         units=units,

@@ -42,6 +42,19 @@ SEEDS = {
 }
 
 
+#: The columns every corpus starts with (report-specific ones follow).
+COMMON_COLUMNS = [
+    "id",
+    "text",
+    "speaker",
+    "source",
+    "theme",
+    "kind",
+    "line",
+    "end_line",
+]
+
+
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from corpora.clean import (
     strip_debris,
 )
-from corpora.reports._common import SEEDS, clean_block
+from corpora.reports._common import COMMON_COLUMNS, SEEDS, clean_block
 
 # --------------------------------------------------------------------------------------------
 # digital_velfaerd_2026 (003): ADD, "Danskernes opbakning til det digitale velfærdssamfund"
@@ -162,14 +162,7 @@ def build_digital(lines: list[str]) -> list[dict]:
 
 
 DV26_COLUMNS = [
-    "id",
-    "text",
-    "speaker",
-    "source",
-    "theme",
-    "kind",
-    "line",
-    "end_line",
+    *COMMON_COLUMNS,
     "type",
     "age",
     "chapter",

@@ -8,7 +8,7 @@ from corpora.clean import (
     is_page_start,
     strip_debris,
 )
-from corpora.reports._common import SEEDS, clean_block
+from corpora.reports._common import COMMON_COLUMNS, SEEDS, clean_block
 
 # --------------------------------------------------------------------------------------------
 # faellesskab_2025 (000): VIVE, "Når livet skifter retning"
@@ -124,14 +124,7 @@ def build_faellesskab(lines: list[str]) -> list[dict]:
 
 
 FS25_COLUMNS = [
-    "id",
-    "text",
-    "speaker",
-    "source",
-    "theme",
-    "kind",
-    "line",
-    "end_line",
+    *COMMON_COLUMNS,
     "type",
     "age",
     "gender",

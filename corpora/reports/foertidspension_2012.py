@@ -15,7 +15,7 @@ from corpora.clean import (
     split_sentences,
     strip_debris,
 )
-from corpora.reports._common import SEEDS, clean_block, expect
+from corpora.reports._common import COMMON_COLUMNS, SEEDS, clean_block, expect
 
 # --------------------------------------------------------------------------------------------
 # foertidspension_2012 (001): AKF, "Veje til førtidspension"
@@ -496,14 +496,7 @@ def build_foertidspension(lines: list[str]) -> tuple[list[dict], list[dict], lis
 
 
 FP12_QUOTE_COLUMNS = [
-    "id",
-    "text",
-    "speaker",
-    "source",
-    "theme",
-    "kind",
-    "line",
-    "end_line",
+    *COMMON_COLUMNS,
     "role",
     "chapter",
     "section",

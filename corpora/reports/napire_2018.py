@@ -29,6 +29,8 @@ import io
 import re
 from pathlib import Path
 
+from corpora.reports._common import COMMON_COLUMNS
+
 SOURCE = "NaPiRE consortium (2018): Naming the Pain in Requirements Engineering survey, CC BY 4.0"
 #: SHA-256 of each source file used
 SHA256 = {
@@ -105,14 +107,7 @@ NOT_IN_CODEBOOK = {
 }
 NOT_CODABLE = "NotCodable"
 COLUMNS = [
-    "id",
-    "text",
-    "speaker",
-    "source",
-    "theme",
-    "kind",
-    "line",
-    "end_line",
+    *COMMON_COLUMNS,
     "code",
     "category",
     "codes",

@@ -57,6 +57,18 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--no-cache", action="store_true", help="do not use the embedding cache")
     m.add_argument("--cache-dir", help="embedding cache folder")
     m.add_argument("--quiet", action="store_true", help="no progress bars or info logging")
+    m.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster (e.g. tcp://host:8786); input may then be a Parquet/CSV glob "
+        "(pip install wildproblems[dask])",
+    )
+    m.add_argument(
+        "--sample-size",
+        type=int,
+        help="with --scheduler: above this many units fit on a sample and place the rest "
+        "(default 20000)",
+    )
     sub.add_parser("corpora", help="list the bundled corpora")
     return p
 
@@ -125,18 +137,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         if value is not None:
             settings[key] = value
+    client = None
     try:
+        if args.scheduler:
+            try:
+                from distributed import Client
+            except ImportError as exc:
+                raise ValueError("--scheduler needs Dask: pip install wildproblems[dask]") from exc
+            client = Client(args.scheduler, timeout="20s")
         m = wp_map(
             _load_input(args.input),
             text=args.text,
             respondent=args.respondent,
             kind=args.kind,
             id=args.id,
+            client=client,
+            sample_size=args.sample_size,
             **settings,
         )
-    except (WildProblemsError, ValueError, FileNotFoundError) as exc:
+    except (WildProblemsError, ValueError, OSError) as exc:  # OSError: no scheduler there
         print(f"wildproblems: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if client is not None:
+            client.close()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = m.to_csv(str(out))

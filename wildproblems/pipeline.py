@@ -41,6 +41,8 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     config: MapConfig | None = None,
     embedder: Embedder | str | None = None,
     embeddings: np.ndarray | None = None,
+    client: Any = None,
+    sample_size: int | None = None,
     **settings: Any,
 ) -> WildMap:
     """Map free-text answers: ingest, segment, embed, reduce, cluster and label.
@@ -51,6 +53,11 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     ``embedder`` is a registered name, a sentence-transformers model name or path, or an object
     with ``model_id`` and ``encode``; ``embeddings`` skips embedding (one row per unit).
 
+    ``client`` (a ``dask.distributed.Client``) runs the map on a Dask cluster: embedding on the
+    workers, and above ``sample_size`` units (default 20,000) the fit on a sample and the
+    placement of the other units on the workers (:mod:`wildproblems.scale.distributed`;
+    ``data`` may then also be a ``dask.dataframe`` or a Parquet/CSV glob).
+
     >>> import wildproblems as wp
     >>> m = wp.map(wp.corpora.load("faellesskab_2025"), text="text",
     ...            respondent="speaker", random_state=0, progress=False)  # doctest: +SKIP
@@ -59,6 +66,24 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     cfg = (config or MapConfig()).replace(**settings) if settings else (config or MapConfig())
     if isinstance(embedder, str):
         cfg = cfg.replace(embedder=embedder)
+    if client is not None:
+        if embeddings is not None:
+            raise InputError("client= embeds on the cluster: pass embeddings= without a client")
+        from .scale.distributed import map_on_cluster
+
+        return map_on_cluster(
+            client,
+            data,
+            text,
+            respondent,
+            kind,
+            id,
+            metadata,
+            config=cfg,
+            embedder=embedder,
+            map_local=map,
+            sample_size=sample_size,
+        )
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
     spec = load_model(cfg.model) if cfg.model is not None else None

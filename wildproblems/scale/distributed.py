@@ -60,8 +60,18 @@ log = logging.getLogger(__name__)
 #: sample fit (Ward on a nearest-neighbour graph, the stability choice, UMAP) stays within about
 #: 2 GB and a few minutes on two cores (see README, *Past one machine*).
 SAMPLE_SIZE = 20_000
-#: Distinct texts per embedding task (and units per placement task).
+#: Most distinct texts per embedding task (and units per placement task); smaller inputs are
+#: cut into about four partitions per worker, so every worker gets work.
 PARTITION_SIZE = 1_000
+
+
+def partition_size_for(n: int, n_workers: int) -> int:
+    """Texts per partition: about four partitions per worker, 16 to :data:`PARTITION_SIZE`.
+
+    >>> partition_size_for(100_000, 2), partition_size_for(300, 2), partition_size_for(20, 2)
+    (1000, 38, 16)
+    """
+    return max(16, min(PARTITION_SIZE, -(-n // (4 * max(1, n_workers)))))
 
 
 # ------------------------------------------------------------------------------ input
@@ -162,7 +172,7 @@ def sample_order(texts: Sequence[str]) -> np.ndarray:
     """Unit positions ordered by the SHA-256 of their text (ties by position): the first ``S``
     are the sample of size ``S``; the same texts give the same sample on any machine.
 
-    >>> sample_order(["b", "a", "b"]).tolist()
+    >>> sample_order(["a", "b", "a"]).tolist()  # sha256("b") < sha256("a")
     [1, 0, 2]
     """
     keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
@@ -235,8 +245,7 @@ def map_on_cluster(
     Dask cluster of ``client``; see the module docstring. ``map_local`` is
     :func:`wildproblems.map` (passed in by the pipeline, which sits above this wing)."""
     sample_size = SAMPLE_SIZE if sample_size is None else int(sample_size)
-    partition_size = PARTITION_SIZE if partition_size is None else int(partition_size)
-    if sample_size < 3 or partition_size < 1:
+    if sample_size < 3 or (partition_size is not None and partition_size < 1):
         raise InputError("sample_size must be at least 3 and partition_size at least 1")
     cfg = config
     timings: dict[str, float] = {}
@@ -247,6 +256,9 @@ def map_on_cluster(
         data, text, respondent, kind, id, metadata, cfg.segment, timings, group=cfg.group
     )
     unit_texts = units["text"].tolist()
+    if partition_size is None:
+        n_workers = len(client.scheduler_info().get("workers", {}))
+        partition_size = partition_size_for(len(set(unit_texts)), n_workers)
     with timed(timings, "embed"):
         emb, model_id, emb_stats, workers, local = _embed_on_cluster(
             client, unit_texts, cfg, embedder, partition_size

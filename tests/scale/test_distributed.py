@@ -173,3 +173,32 @@ def test_a_scheduler_that_is_not_there_is_a_clear_cli_error(tmp_path, capsys, mo
     code = main([*argv, "--quiet", "--scheduler", "tcp://127.0.0.1:9"])
     assert code == 2
     assert "tcp://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_keywords_of_a_sampled_map_come_from_all_units(tiny_da, client):
+    """The keywords summed over partitions are those the single-process labeller gives when it
+    is run on all units with the placed clusters."""
+    from wildproblems.stages import build_stages
+
+    data = _bigger(tiny_da, 3)
+    m = wp.map(
+        data,
+        **TINY_ROLES,
+        embedder=CountingEmbedder(),
+        progress=False,
+        client=client,
+        sample_size=50,
+        segment=False,
+    )
+    labeler = build_stages(m.config, embedder=CountingEmbedder()).labeler
+    for kind in m.kinds:
+        idx = np.where(m.units["kind"].to_numpy() == kind)[0]
+        u = m.units.iloc[idx]
+        want = labeler.fit_transform(
+            u["text"].tolist(),
+            u["cluster"].to_numpy(),
+            m.embeddings[idx],
+            u["respondent"].tolist(),
+        )
+        got = m.clusters[m.clusters["kind"] == kind]
+        assert got["keywords"].tolist() == want["keywords"].tolist()

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,12 +46,13 @@ import pandas as pd
 from ..config import MapConfig
 from ..embed import Embedder, embed_texts, get_embedder, l2_normalise
 from ..errors import InputError
-from ..label import UNCLUSTERED_LABEL
+from ..label import UNCLUSTERED_LABEL, ctfidf_counts, tokenize
 from ..provenance import counts as count_record
 from ..provenance import timed
 from ..result import WildMap
 from ..schema import UNIT_FRONT, cluster_keys, metadata_columns
 from ..segment import prepare_units
+from ..stages import build_stages
 from ..waves.place import N_NEIGHBORS, _top_k, _vote
 
 log = logging.getLogger(__name__)
@@ -164,6 +166,23 @@ def place_partition(Q: np.ndarray, ref: dict[str, np.ndarray]) -> dict[str, Any]
             out[level] = _vote(sims, idx, ref[level], ref["xy"], k, None)[0]
     out["worker"] = _where()
     out["peak_rss_mb"] = _peak_rss_mb()
+    return out
+
+
+def count_terms(
+    texts: list[str], keys: dict[str, list[str]], language: str
+) -> dict[str, dict[str, Counter]]:
+    """Worker task: content-lemma counts of one partition per cluster key (``kind:cluster``) of
+    each level (``keys[level]``, one key per text); the client sums them over partitions."""
+    toks = tokenize(texts, language)
+    out: dict[str, dict[str, Counter]] = {}
+    for level, ks in keys.items():
+        per: dict[str, Counter] = {}
+        for key, doc in zip(ks, toks):
+            if key.endswith(":-1"):
+                continue
+            per.setdefault(key, Counter()).update(t.lemma for t in doc if t.content)
+        out[level] = per
     return out
 
 
@@ -418,13 +437,16 @@ def _map_sampled(
     if has_levels:
         out["theme"] = theme
         out["code"] = code
-    clusters = _recount(ms.clusters, out, "cluster")
+    level_names = ["cluster", "theme", "code"] if has_levels else ["cluster"]
+    with timed(timings, "keywords"):
+        keywords = _keywords_over_all(client, out, emb, cfg, local, level_names, partition_size)
+    clusters = _recount(ms.clusters, out, "cluster", keywords["cluster"])
     levels = None
     if has_levels:
         parts = []
         for level in ("theme", "code"):
             rows = ms.levels[ms.levels["level"] == level]
-            parts.append(_recount(rows, out, level))
+            parts.append(_recount(rows, out, level, keywords[level]))
         levels = pd.concat(parts, ignore_index=True)[list(ms.levels.columns)]
     label_of = dict(zip(clusters["cluster_key"], clusters["label"]))
     out["label"] = [label_of.get(k, UNCLUSTERED_LABEL[cfg.language]) for k in out["cluster_key"]]
@@ -439,13 +461,14 @@ def _map_sampled(
         "of_units": int(n),
         "placed": int(n - sample_size),
         "rule": "the units whose texts have the smallest SHA-256 hashes",
-        "fitted_on_sample": ["hierarchy", "clusters", "levels", "layout", "labels"],
+        "fitted_on_sample": ["hierarchy", "clusters", "levels", "layout", "headlines", "quotes"],
         "placement": (
             f"neighbour vote of assign: {N_NEIGHBORS} most similar sample units of the kind, "
             "weights 1/(cosine distance), for cluster, theme, code and position"
         ),
-        "labels": "headline, keywords and quotes from the sample; sizes, shares, respondents "
-        "from all units",
+        "labels": "headline and quotes from the sample; keywords by c-TF-IDF of the lemma "
+        "counts of all units, counted by partitions on the workers and summed; sizes, shares, "
+        "respondents from all units",
     }
     record["fitted_on"] = "client, the sample; placement on the workers"
     m = WildMap(
@@ -462,10 +485,67 @@ def _map_sampled(
     return m
 
 
-def _recount(rows: pd.DataFrame, units: pd.DataFrame, column: str) -> pd.DataFrame:
-    """The sample's cluster (or level) rows with size, share and respondents counted over all
+def _keywords_over_all(
+    client: Any,
+    units: pd.DataFrame,
+    emb: np.ndarray,
+    cfg: MapConfig,
+    local: Embedder,
+    levels: list[str],
+    partition_size: int,
+) -> dict[str, dict[str, str]]:
+    """Keywords of every cluster (and theme and code) from all units: lemma counts per
+    partition on the workers, summed on the client, ranked by c-TF-IDF within each kind and
+    made diverse as the single-process labeller does; ``{level: {cluster_key: keywords}}``."""
+    kinds = units["kind"].astype(str).to_numpy()
+    keys = {lv: [f"{k}:{c}" for k, c in zip(kinds, units[lv].to_numpy())] for lv in levels}
+    texts = units["text"].tolist()
+    jobs = [
+        client.submit(
+            count_terms,
+            texts[i : i + partition_size],
+            {lv: ks[i : i + partition_size] for lv, ks in keys.items()},
+            cfg.language,
+            pure=False,
+        )
+        for i in range(0, len(texts), partition_size)
+    ]
+    totals: dict[str, dict[str, Counter]] = {lv: {} for lv in levels}
+    for part in client.gather(jobs):
+        for lv, per in part.items():
+            for key, cnt in per.items():
+                totals[lv].setdefault(key, Counter()).update(cnt)
+    labeler = build_stages(cfg, embedder=local).labeler
+    out: dict[str, dict[str, str]] = {}
+    for lv in levels:
+        weights: dict[str, list[tuple[str, float]]] = {}
+        for kind in dict.fromkeys(kinds.tolist()):
+            mine = {k: c for k, c in totals[lv].items() if k.split(":")[0] == kind}
+            weights.update(ctfidf_counts(mine, cfg.language))  # type: ignore[arg-type]
+        pool = sorted({w for ws in weights.values() for w, _ in ws[: 3 * labeler.n_keywords]})
+        vectors = labeler._embed(pool) if pool else {}
+        if vectors and next(iter(vectors.values())).shape[0] != emb.shape[1]:
+            vectors = {}
+        got = {}
+        key_arr = np.asarray(keys[lv], dtype=object)
+        for key, ws in weights.items():
+            centre = emb[key_arr == key].mean(axis=0)
+            centre = centre / (np.linalg.norm(centre) or 1.0)
+            got[key] = ", ".join(labeler._keywords(ws, vectors, centre))
+        out[lv] = got
+    return out
+
+
+def _recount(
+    rows: pd.DataFrame, units: pd.DataFrame, column: str, keywords: dict[str, str]
+) -> pd.DataFrame:
+    """The sample's cluster (or level) rows with size, share, respondents and keywords from all
     units, and quote ids mapped back to the units' own ids."""
     rows = rows.copy()
+    rows["keywords"] = [
+        keywords.get(f"{k}:{c}", kw)
+        for k, c, kw in zip(rows["kind"], rows["cluster"], rows["keywords"])
+    ]
     sizes, shares, resp = [], [], []
     for kind, c in zip(rows["kind"], rows["cluster"]):
         of_kind = units["kind"] == kind

@@ -202,3 +202,20 @@ def test_keywords_of_a_sampled_map_come_from_all_units(tiny_da, client):
         )
         got = m.clusters[m.clusters["kind"] == kind]
         assert got["keywords"].tolist() == want["keywords"].tolist()
+
+
+def test_a_parquet_glob_and_a_dask_dataframe_give_the_map_of_the_dataframe(
+    tiny_da, client, tmp_path
+):
+    import dask.dataframe as dd
+
+    kw = dict(**TINY_ROLES, embedder=CountingEmbedder(), progress=False, client=client)
+    ref = wp.map(tiny_da, **kw)
+    tiny_da.iloc[:20].to_parquet(tmp_path / "part-0.parquet")
+    tiny_da.iloc[20:].to_parquet(tmp_path / "part-1.parquet")
+    from_glob = wp.map(str(tmp_path / "*.parquet"), **kw)
+    from_dask = wp.map(dd.from_pandas(tiny_da, npartitions=3), **kw)
+    for m in (from_glob, from_dask):
+        assert m.units["unit_id"].tolist() == ref.units["unit_id"].tolist()
+        assert m.units["cluster"].tolist() == ref.units["cluster"].tolist()
+        assert m.clusters["label"].tolist() == ref.clusters["label"].tolist()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -101,6 +103,11 @@ def test_above_the_sample_size_every_unit_is_placed_and_the_map_works(tiny_da, c
     assert back.units["cluster"].tolist() == m.units["cluster"].tolist()
     wave = back.assign(tiny_da.head(10), **TINY_ROLES, embedder=CountingEmbedder())
     assert len(wave.units) >= 10
+    cmp = back.compare(wave)
+    assert set(m.clusters["cluster_key"]) <= set(cmp.clusters["cluster_key"])
+    m.report(str(tmp_path / "r.html"))
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert all(escape(label) in page for label in m.clusters["label"].head(3))
 
 
 def test_the_sample_is_chosen_by_text_hash_not_by_row_order(tiny_da, client):
@@ -219,3 +226,33 @@ def test_a_parquet_glob_and_a_dask_dataframe_give_the_map_of_the_dataframe(
         assert m.units["unit_id"].tolist() == ref.units["unit_id"].tolist()
         assert m.units["cluster"].tolist() == ref.units["cluster"].tolist()
         assert m.clusters["label"].tolist() == ref.clusters["label"].tolist()
+
+
+def test_a_model_above_the_sample_size_is_refused_before_any_embedding(
+    tiny_da, client, monkeypatch
+):
+    from wildproblems.scale import distributed as dist
+
+    def no_embedding(*a, **kw):
+        raise AssertionError("embedded before the refusal")
+
+    monkeypatch.setattr(dist, "_embed_on_cluster", no_embedding)
+    with pytest.raises(wp.errors.InputError, match="sample_size"):
+        wp.map(
+            tiny_da,
+            **TINY_ROLES,
+            embedder=CountingEmbedder(),
+            progress=False,
+            client=client,
+            sample_size=10,
+            model="velfaerd-2035",
+        )
+
+
+def test_the_benchmark_builds_distinct_answers_from_the_corpora():
+    from benchmarks.dask_scale import answers, sentences
+
+    df = answers(3000)
+    assert len(df) == 3000 and df["text"].is_unique and df["id"].is_unique
+    first = df["text"].iloc[0]
+    assert any(first.startswith(s) for s in sentences()[:1])

@@ -274,26 +274,30 @@ def map_on_cluster(
     ing, units, dropped = prepare_units(
         data, text, respondent, kind, id, metadata, cfg.segment, timings, group=cfg.group
     )
+    n = len(units)
+    if n > sample_size and cfg.model is not None:
+        raise InputError(
+            f"model={cfg.model!r} with {n} units above sample_size={sample_size}: the model step "
+            "is not yet run on a sample; raise sample_size or map without the model"
+        )
     unit_texts = units["text"].tolist()
+    threads = {str(a): int(t) for a, t in client.nthreads().items()}  # every worker
     if partition_size is None:
-        n_workers = len(client.scheduler_info().get("workers", {}))
-        partition_size = partition_size_for(len(set(unit_texts)), n_workers)
+        partition_size = partition_size_for(len(set(unit_texts)), len(threads))
     with timed(timings, "embed"):
         emb, model_id, emb_stats, workers, local = _embed_on_cluster(
             client, unit_texts, cfg, embedder, partition_size
         )
-    info = client.scheduler_info()
     record: dict[str, Any] = {
-        "scheduler": str(info.get("address", "")),
-        "n_workers": len(info.get("workers", {})),
-        "threads": {str(a): int(w.get("nthreads", 0)) for a, w in info["workers"].items()},
+        "scheduler": str(client.scheduler.address),
+        "n_workers": len(threads),
+        "threads": threads,
         "partition_size": partition_size,
         "partitions": -(-emb_stats["unique"] // partition_size),
         "workers": workers,
         "embedded_on": "workers",
         "sample": None,
     }
-    n = len(units)
     if n <= sample_size:
         with timed(timings, "map"):
             m = map_local(
@@ -310,11 +314,6 @@ def map_on_cluster(
         record["fitted_on"] = "client, all units (the single-process pipeline)"
         _finish(m, model_id, emb_stats, record, timings, t_start)
         return m
-    if cfg.model is not None:
-        raise InputError(
-            f"model={cfg.model!r} with {n} units above sample_size={sample_size}: the model step "
-            "is not yet run on a sample; raise sample_size or map without the model"
-        )
     columns = {"text": text, "respondent": respondent, "kind": kind, "id": id}
     return _map_sampled(
         client,

@@ -12,7 +12,8 @@ cache folder (nothing is read from an earlier run). ``segment=False``: one unit 
 
 Usage::
 
-    python benchmarks/dask_scale.py --n 5000 --throughput-n 600 --sample-size 2000
+    python benchmarks/dask_scale.py --n 10000 --throughput-n 400 --sample-size 4000
+    python benchmarks/dask_scale.py --n 100000 --sample-size 20000 --skip-throughput --fake-embedder
 """
 
 from __future__ import annotations
@@ -43,6 +44,33 @@ def register_one_thread() -> None:
     wp.register_embedder(EMBEDDER)(
         lambda prefix="query", batch_size=64: OrtE5Embedder(prefix=prefix, num_threads=1)
     )
+
+
+FAKE = "bench/hashed-bow-384"
+
+
+class HashedBow:
+    """A fast stand-in for the model (``--fake-embedder``): a hashed bag of words in 384
+    dimensions, to measure every stage but embedding at sizes the real model cannot reach here."""
+
+    model_id = FAKE
+
+    def encode(self, texts):
+        import zlib
+
+        import numpy as np
+
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in t.lower().split():
+                out[i, zlib.crc32(w.encode()) % 384] += 1.0
+        return out
+
+
+def register_fake() -> None:
+    import wildproblems as wp
+
+    wp.register_embedder(FAKE)(lambda prefix="query", batch_size=64: HashedBow())
 
 
 def peak_mb() -> float:
@@ -100,6 +128,7 @@ def cluster(n_workers: int):
     )
     client = Client(lc)
     client.run(register_one_thread)
+    client.run(register_fake)
     return lc, client
 
 
@@ -136,7 +165,7 @@ def throughput(texts: list[str], n_workers: int, partition: int) -> dict:
         lc.close()
 
 
-def end_to_end(df: pd.DataFrame, sample_size: int, n_workers: int) -> dict:
+def end_to_end(df: pd.DataFrame, sample_size: int, n_workers: int, embedder: str) -> dict:
     import wildproblems as wp
 
     lc, client = cluster(n_workers)
@@ -148,7 +177,7 @@ def end_to_end(df: pd.DataFrame, sample_size: int, n_workers: int) -> dict:
                 text="text",
                 respondent="respondent",
                 id="id",
-                embedder=EMBEDDER,
+                embedder=embedder,
                 segment=False,
                 progress=False,
                 cache_dir=cache,
@@ -175,8 +204,15 @@ def main() -> None:
     ap.add_argument("--partition-size", type=int, default=50, help="texts/s test partitions")
     ap.add_argument("--workers", type=int, default=2, help="workers of the end-to-end run")
     ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument(
+        "--fake-embedder",
+        action="store_true",
+        help="end to end with a hashed bag of words instead of the model (every stage but "
+        "embedding at full size)",
+    )
     args = ap.parse_args()
     register_one_thread()
+    register_fake()
     df = answers(max(args.n, args.throughput_n))
     lens = df["text"].str.len()
     print(
@@ -196,12 +232,15 @@ def main() -> None:
         print(
             f"speed-up of two workers over one: {rows[1]['texts_per_s'] / rows[0]['texts_per_s']:.2f}x"
         )
-    res = end_to_end(df.head(args.n), args.sample_size, args.workers)
+    res = end_to_end(
+        df.head(args.n), args.sample_size, args.workers, FAKE if args.fake_embedder else EMBEDDER
+    )
     m = res["map"]
     prov = m.provenance
     rec = prov["distributed"]
     print(
         f"\nend to end: {len(m.units)} answers, {args.workers} single-threaded workers, "
+        f"embedder {prov['embedder']}, "
         f"sample {rec['sample']['size'] if rec['sample'] else 'none (all units)'}"
     )
     print(f"{'stage':>12} {'seconds':>8}")

@@ -11,7 +11,7 @@ import pytest
 PKG = Path(__file__).resolve().parents[1] / "wildproblems"
 
 #: Layers, lowest first: foundation, core stages, the map object and its stage factory, the INVI
-#: wing, the waves and outputs wings, and the orchestration on top.
+#: wing, the waves and outputs wings, the scale wing (Dask), and the orchestration on top.
 LAYERS = [
     {"_version", "_resources", "errors", "config", "schema", "lang", "provenance"},
     {
@@ -32,6 +32,7 @@ LAYERS = [
     {"model"},
     {"waves", "outputs"},
     {"curate"},
+    {"scale"},
     {"pipeline", "quality", "cli", "__init__", "__main__"},
 ]
 

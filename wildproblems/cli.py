@@ -70,6 +70,18 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--no-cache", action="store_true", help="do not use the embedding cache")
     m.add_argument("--cache-dir", help="embedding cache folder")
     m.add_argument("--quiet", action="store_true", help="no progress bars or info logging")
+    m.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster (e.g. tcp://host:8786); input may then be a Parquet/CSV glob "
+        "(pip install wildproblems[dask])",
+    )
+    m.add_argument(
+        "--sample-size",
+        type=int,
+        help="with --scheduler: above this many units fit on a sample and place the rest "
+        "(default 20000)",
+    )
     a = sub.add_parser("assign", help="place a new wave of answers on a saved map (.wpmap)")
     a.add_argument("map", help="the saved map (map.wpmap, written by 'wildproblems map')")
     a.add_argument("input", help="CSV, XLSX or Parquet file of the new wave; or corpus:NAME")
@@ -224,15 +236,31 @@ def _main(args: argparse.Namespace) -> int:
     ):
         if value is not None:
             settings[key] = value
-    m = wp_map(
-        _load_input(args.input),
-        text=args.text,
-        respondent=args.respondent,
-        kind=args.kind,
-        id=args.id,
-        edits=args.edits,
-        **settings,
-    )
+    client = None
+    try:
+        if args.scheduler:
+            try:
+                from distributed import Client
+            except ImportError as exc:
+                raise ValueError("--scheduler needs Dask: pip install wildproblems[dask]") from exc
+            client = Client(args.scheduler, timeout="20s")
+        m = wp_map(
+            _load_input(args.input),
+            text=args.text,
+            respondent=args.respondent,
+            kind=args.kind,
+            id=args.id,
+            edits=args.edits,
+            client=client,
+            sample_size=args.sample_size,
+            **settings,
+        )
+    except (WildProblemsError, ValueError, OSError) as exc:  # OSError: no scheduler there
+        print(f"wildproblems: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if client is not None:
+            client.close()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = m.to_csv(str(out))

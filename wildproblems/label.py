@@ -180,7 +180,15 @@ def ctfidf(
         c: Counter(tok.lemma for d in docs for tok in d if tok.content)
         for c, docs in docs_by_class.items()
     }
-    total = Counter()
+    return ctfidf_counts(counts, language)
+
+
+def ctfidf_counts(
+    counts: dict[int, Counter], language: str | None = None
+) -> dict[int, list[tuple[str, float]]]:
+    """:func:`ctfidf` from content-lemma counts per class (e.g. counts summed over partitions
+    of a corpus on several machines)."""
+    total: Counter = Counter()
     for cnt in counts.values():
         total.update(cnt)
     avg = max(1.0, sum(total.values()) / max(1, len(counts)))

@@ -52,6 +52,8 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     embedder: Embedder | str | None = None,
     embeddings: np.ndarray | None = None,
     edits: str | Path | Sequence[Mapping[str, Any]] | None = None,
+    client: Any = None,
+    sample_size: int | None = None,
     **settings: Any,
 ) -> WildMap:
     """Map free-text answers: ingest, segment, embed, reduce, cluster and label.
@@ -65,6 +67,11 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     replayed on the clusters (see :func:`wildproblems.curate.edits.replay`); an edit that no
     longer applies is logged and listed in ``provenance["curation"]["not_applied"]``.
 
+    ``client`` (a ``dask.distributed.Client``) runs the map on a Dask cluster: embedding on the
+    workers, and above ``sample_size`` units (default 20,000) the fit on a sample and the
+    placement of the other units on the workers (:mod:`wildproblems.scale.distributed`;
+    ``data`` may then also be a ``dask.dataframe`` or a Parquet/CSV glob).
+
     >>> import wildproblems as wp
     >>> m = wp.map(wp.corpora.load("faellesskab_2025"), text="text",
     ...            respondent="speaker", random_state=0, progress=False)  # doctest: +SKIP
@@ -73,6 +80,24 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     cfg = (config or MapConfig()).replace(**settings) if settings else (config or MapConfig())
     if isinstance(embedder, str):
         cfg = cfg.replace(embedder=embedder)
+    if client is not None:
+        if embeddings is not None:
+            raise InputError("client= embeds on the cluster: pass embeddings= without a client")
+        from .scale.distributed import map_on_cluster
+
+        return map_on_cluster(
+            client,
+            data,
+            text,
+            respondent,
+            kind,
+            id,
+            metadata,
+            config=cfg,
+            embedder=embedder,
+            map_local=map,
+            sample_size=sample_size,
+        )
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
     spec = load_model(cfg.model) if cfg.model is not None else None

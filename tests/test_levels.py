@@ -3,6 +3,7 @@ quality, save/load, assign, compare, Excel and REFI-QDA (codes nested under them
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -60,6 +61,8 @@ def test_views_at_each_level(leveled, tmp_path):
     ).all()
     fig = leveled.plot("cause", level="theme")
     assert fig is not None
+    page = leveled.report(str(tmp_path / "koder.html"), level="code").read_text(encoding="utf-8")
+    assert all(html.escape(str(label)) in page for label in code.clusters["label"])
 
 
 def test_levels_survive_save_and_load(leveled, tmp_path):

@@ -354,7 +354,7 @@ def main() -> None:
         ("warm process, cached embeddings", first["runs"][2]),
         ("cold process, cached embeddings", second["runs"][0]),
     ]
-    stages = ["ingest", "segment", "embed", "reduce", "cluster", "label", "total"]
+    stages = ["ingest", "segment", "embed", "layout", "cluster", "label", "total"]
     print(
         f"texts: {first['n_texts']} ({first['origin']['sentences']} sentences and quotes, "
         f"{first['origin']['clauses']} clauses of longer sentences); "

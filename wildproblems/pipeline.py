@@ -26,16 +26,15 @@ from .provenance import counts as count_record
 from .provenance import record, timed
 from .result import WildMap
 from .schema import (
-    CLUSTER_COLUMNS,
-    KIND_ORDER,
     LEVEL_COLUMNS,
     LEVEL_UNIT_COLUMN,
     UNIT_FRONT,
     cluster_keys,
     kinds_in,
+    sort_by_kind,
 )
 from .segment import prepare_units
-from .stages import Stages, build_stages, label_rows
+from .stages import Stages, build_stages, cluster_table, label_rows
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +127,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
         frames += kind_frames
 
     units = columns.attach(units)
-    clusters = _cluster_table([f for f in frames if "level" not in f.columns])
+    clusters = cluster_table([f for f in frames if "level" not in f.columns])
     levels = _levels_table([f for f in frames if "level" in f.columns])
     label_of = dict(zip(clusters["cluster_key"], clusters["label"]))
     units["label"] = [
@@ -267,19 +266,6 @@ def _levels_table(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
     if not frames:
         return None
     rows = pd.concat(frames, ignore_index=True)
-    rows["cluster_key"] = rows["kind"] + ":" + rows["cluster"].astype(str)
+    rows["cluster_key"] = cluster_keys(rows)
     rows["_level"] = rows["level"].map({"theme": 0, "code": 1})
-    rows["_kind"] = rows["kind"].map({k: i for i, k in enumerate(KIND_ORDER)})
-    rows = rows.sort_values(["_level", "_kind", "cluster"], kind="stable")
-    return rows[list(LEVEL_COLUMNS)].reset_index(drop=True)
-
-
-def _cluster_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """All kinds' cluster rows in the documented column order (:data:`CLUSTER_COLUMNS`)."""
-    clusters = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(columns=[c for c in CLUSTER_COLUMNS if c != "cluster_key"])
-    )
-    clusters["cluster_key"] = clusters["kind"] + ":" + clusters["cluster"].astype(str)
-    return clusters[list(CLUSTER_COLUMNS)]
+    return sort_by_kind(rows, "_level")[list(LEVEL_COLUMNS)].reset_index(drop=True)

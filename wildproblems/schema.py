@@ -210,6 +210,18 @@ def cluster_keys(units: pd.DataFrame) -> pd.Series:
     return units["kind"] + ":" + units["cluster"].astype(str)
 
 
+def sort_by_kind(frame: pd.DataFrame, *before: str) -> pd.DataFrame:
+    """Rows in :data:`KIND_ORDER`, then by cluster id (stable; the index is kept); columns named in
+    ``before`` sort first.
+
+    >>> sort_by_kind(pd.DataFrame({"kind": ["solution", "cause"], "cluster": [0, 1]}))["kind"].tolist()
+    ['cause', 'solution']
+    """
+    rank = frame["kind"].map({k: i for i, k in enumerate(KIND_ORDER)})
+    ordered = frame.assign(_kind=rank).sort_values([*before, "_kind", "cluster"], kind="stable")
+    return ordered.drop(columns="_kind")
+
+
 def split_key(key: str) -> tuple[str, int]:
     """Inverse of :func:`cluster_key`.
 

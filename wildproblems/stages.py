@@ -22,6 +22,7 @@ from .cluster import DIFFUSE_BELOW, ClusterStage, cluster_cohesion
 from .config import MapConfig
 from .label import Labeler, labeler_for
 from .layout import Layout
+from .schema import CLUSTER_COLUMNS, cluster_keys
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,18 @@ class Stages:
             "label": self.labeler.describe(),
             "levels": {"enabled": self.levels and self.clusterer.method == "ward"},
         }
+
+
+def cluster_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """All kinds' cluster rows (from :func:`label_rows`) with their keys, in the documented
+    column order (:data:`~wildproblems.schema.CLUSTER_COLUMNS`)."""
+    clusters = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=[c for c in CLUSTER_COLUMNS if c != "cluster_key"])
+    )
+    clusters["cluster_key"] = cluster_keys(clusters)
+    return clusters[list(CLUSTER_COLUMNS)]
 
 
 def label_rows(

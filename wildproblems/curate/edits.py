@@ -44,8 +44,8 @@ from ..lang import LANGUAGES
 from ..model.anchors import AnchorEmbedder
 from ..model.pathways import model_tables
 from ..result import WildMap
-from ..schema import CLUSTER_COLUMNS, KIND_ORDER, cluster_keys, kinds_in, split_key
-from ..stages import build_stages, label_rows
+from ..schema import CLUSTER_COLUMNS, cluster_keys, kinds_in, sort_by_kind, split_key
+from ..stages import build_stages, cluster_table, label_rows
 
 log = logging.getLogger(__name__)
 
@@ -201,18 +201,13 @@ def rebuild(
         if not (labels >= 0).any():
             continue
         frames.append(label_rows(stages, kind, labels, units.iloc[idx], emb[idx]))
-    if frames:
-        clusters = pd.concat(frames, ignore_index=True)
-    else:
-        clusters = pd.DataFrame(columns=[c for c in CLUSTER_COLUMNS if c != "cluster_key"])
-    clusters["cluster_key"] = clusters["kind"] + ":" + clusters["cluster"].astype(str)
+    clusters = cluster_table(frames)
     for i, key in enumerate(clusters["cluster_key"]):
         if key in human:
             clusters.loc[i, "label"] = human[key]
             audit = (audits or {}).get(key) or f"{HUMAN}: written by an analyst"
             clusters.loc[i, "label_audit"] = audit
-    clusters["_order"] = clusters["kind"].map({k: i for i, k in enumerate(KIND_ORDER)})
-    clusters = clusters.sort_values(["_order", "cluster"], kind="stable").reset_index(drop=True)
+    clusters = sort_by_kind(clusters).reset_index(drop=True)
     columns = list(CLUSTER_COLUMNS)
     if "emerging" in m.clusters.columns:
         was = dict(zip(m.clusters["cluster_key"], m.clusters["emerging"].astype(bool)))

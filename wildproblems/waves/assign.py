@@ -41,7 +41,13 @@ from ..model.pathways import model_tables
 from ..provenance import counts as count_record
 from ..provenance import record
 from ..result import WildMap
-from ..schema import KIND_ORDER, LEVEL_UNIT_COLUMN, WAVE_UNIT_COLUMNS, cluster_keys, kinds_in
+from ..schema import (
+    LEVEL_UNIT_COLUMN,
+    WAVE_UNIT_COLUMNS,
+    cluster_keys,
+    kinds_in,
+    sort_by_kind,
+)
 from ..segment import prepare_units
 from ..stages import build_stages
 from .place import N_NEIGHBORS, N_SIMILAR, NOVELTY_QUANTILE, _top_k, calibrate, place
@@ -388,8 +394,7 @@ def assign(
     units = units[front + [c for c in units.columns if c not in front]]
 
     clusters = pd.concat([base_clusters, *emerging_frames], ignore_index=True)
-    clusters["_order"] = clusters["kind"].map({k: i for i, k in enumerate(KIND_ORDER)})
-    clusters = clusters.sort_values(["_order", "cluster"], kind="stable").drop(columns="_order")
+    clusters = sort_by_kind(clusters)
     clusters = _cluster_rows(clusters.reset_index(drop=True), units, emb, cfg.n_quotes)
     clusters["emerging"] = clusters["emerging"].astype(bool)
 

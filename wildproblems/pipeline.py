@@ -84,7 +84,7 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
             raise InputError("client= embeds on the cluster: pass embeddings= without a client")
         from .scale.distributed import map_on_cluster
 
-        return map_on_cluster(
+        m = map_on_cluster(
             client,
             data,
             text,
@@ -97,6 +97,9 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
             map_local=map,
             sample_size=sample_size,
         )
+        if edits is not None:
+            m = replay(m, edits, embedder=None if isinstance(embedder, str) else embedder)
+        return m
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
     spec = load_model(cfg.model) if cfg.model is not None else None

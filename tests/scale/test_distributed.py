@@ -90,6 +90,18 @@ def test_above_the_sample_size_every_unit_is_placed_and_the_map_works(tiny_da, c
     assert all(k in keys or k.endswith(":-1") for k in placed["cluster_key"])
     assert (placed["cluster"] >= 0).mean() > 0.5
     assert (m.units["cluster_theme"] >= 0).all() and (m.units["cluster_code"] >= 0).all()
+    # each placed unit got the vote of the sample units of its own kind (a scattered dict once
+    # made every kind vote among the first kind's units)
+    from wildproblems.waves.place import _top_k, _vote
+
+    u = m.units
+    for kind in m.kinds:
+        ref = np.where((u["kind"] == kind).to_numpy() & ~u["placed"].to_numpy())[0]
+        todo = np.where((u["kind"] == kind).to_numpy() & u["placed"].to_numpy())[0]
+        sims, idx = _top_k(m.embeddings[todo], m.embeddings[ref], 5)
+        xy = u[["x", "y"]].to_numpy(dtype=np.float64)[ref]
+        want = _vote(sims, idx, u["cluster"].to_numpy()[ref], xy, 5, None)[0]
+        assert u["cluster"].to_numpy()[todo].tolist() == want.tolist(), kind
     # sizes are counted over all units, not over the sample
     assert m.clusters["size"].sum() == (m.units["cluster"] >= 0).sum()
     assert sum(w.get("placed", 0) for w in rec["workers"].values()) == len(m.units) - 60
@@ -228,31 +240,53 @@ def test_a_parquet_glob_and_a_dask_dataframe_give_the_map_of_the_dataframe(
         assert m.clusters["label"].tolist() == ref.clusters["label"].tolist()
 
 
-def test_a_model_above_the_sample_size_is_refused_before_any_embedding(
-    tiny_da, client, monkeypatch
-):
-    from wildproblems.scale import distributed as dist
+def test_a_model_above_the_sample_size_runs_on_all_units(tiny_da, client, tmp_path):
+    """Kinds are classified for every unit before the sample is drawn, and the pathways,
+    respondents and corners are those of all units; the map saves, loads and places a wave."""
+    data = _bigger(tiny_da, 3)  # 144 answers
+    roles = {k: v for k, v in TINY_ROLES.items() if k != "kind"}
+    m = wp.map(
+        data,
+        **roles,
+        embedder=CountingEmbedder(),
+        progress=False,
+        random_state=0,
+        client=client,
+        sample_size=60,
+        segment=False,
+        model="velfaerd-2035",
+        group="parti",
+    )
+    rec = m.provenance["distributed"]
+    assert rec["sample"]["size"] == 60 and "model" in rec["sample"]
+    assert "classify" in m.provenance["timings_s"] and "model" in m.provenance["timings_s"]
+    assert (m.units["kind_source"] == "classified").all()
+    assert m.provenance["model"]["id"] == "velfaerd-2035"
+    # the model's tables count all units, placed ones included
+    assert m.pathways is not None and len(m.pathways) > 0
+    assert set(m.respondents["respondent"]) == set(data["politiker"])
+    assert m.corners is not None and len(m.corners) > 0
+    # the sample map saw the classified kinds: every placed unit voted within its own kind
+    keys = set(m.clusters["cluster_key"])
+    assert all(k in keys or k.endswith(":-1") for k in m.units["cluster_key"])
+    back = wp.load(m.save(tmp_path / "model.wpmap"))
+    assert back.model_spec is not None and back.model_spec.id == "velfaerd-2035"
+    wave = back.assign(tiny_da.head(12), **roles, embedder=CountingEmbedder(), wave="2")
+    assert wave.pathways is not None and (wave.units["kind_source"] == "classified").all()
 
-    def no_embedding(*a, **kw):
-        raise AssertionError("embedded before the refusal")
 
-    monkeypatch.setattr(dist, "_embed_on_cluster", no_embedding)
-    with pytest.raises(wp.errors.InputError, match="sample_size"):
-        wp.map(
-            tiny_da,
-            **TINY_ROLES,
-            embedder=CountingEmbedder(),
-            progress=False,
-            client=client,
-            sample_size=10,
-            model="velfaerd-2035",
-        )
-
-
-def test_the_benchmark_builds_distinct_answers_from_the_corpora():
-    from benchmarks.dask_scale import answers, sentences
-
-    df = answers(3000)
-    assert len(df) == 3000 and df["text"].is_unique and df["id"].is_unique
-    first = df["text"].iloc[0]
-    assert any(first.startswith(s) for s in sentences()[:1])
+def test_edits_are_replayed_on_the_cluster_path(tiny_da, client):
+    local = wp.map(tiny_da, **TINY_ROLES, embedder=CountingEmbedder(), progress=False)
+    key = local.clusters["cluster_key"].iloc[0]
+    edits = local.rename(key, "Omdøbt af analytikeren").edits
+    dist = wp.map(
+        tiny_da,
+        **TINY_ROLES,
+        embedder=CountingEmbedder(),
+        progress=False,
+        client=client,
+        edits=edits,
+    )
+    assert dist.clusters.set_index("cluster_key").loc[key, "label"] == "Omdøbt af analytikeren"
+    assert dist.provenance["curation"]["not_applied"] == []
+    assert dist.provenance["distributed"]["n_workers"] == 2

@@ -47,6 +47,10 @@ from ..config import MapConfig
 from ..embed import Embedder, embed_texts, get_embedder, l2_normalise
 from ..errors import InputError
 from ..label import UNCLUSTERED_LABEL, ctfidf_counts, tokenize
+from ..model.anchors import AnchorEmbedder
+from ..model.kinds import anchor_embedder, classify_kinds
+from ..model.pathways import model_tables
+from ..model.spec import ModelSpec, load_model
 from ..provenance import counts as count_record
 from ..provenance import timed
 from ..result import WildMap
@@ -188,6 +192,11 @@ def count_terms(
     return out
 
 
+def _count_part(part: tuple[list[str], dict[str, list[str]]], language: str) -> Any:
+    """Worker task: :func:`count_terms` of one scattered ``(texts, keys)`` partition."""
+    return count_terms(part[0], part[1], language)
+
+
 # ------------------------------------------------------------------------------ the map
 def sample_order(texts: Sequence[str]) -> np.ndarray:
     """Unit positions ordered by the SHA-256 of their text (ties by position): the first ``S``
@@ -217,7 +226,7 @@ def _embed_on_cluster(
     n = len(parts)  # positional: client.map has a batch_size keyword of its own
     futures = client.map(
         embed_partition,
-        parts,
+        client.scatter(parts),  # data to the workers, not inside the task graph
         [spec] * n,
         [cfg.prefix] * n,
         [cfg.batch_size] * n,
@@ -277,11 +286,7 @@ def map_on_cluster(
         data, text, respondent, kind, id, metadata, cfg.segment, timings, group=cfg.group
     )
     n = len(units)
-    if n > sample_size and cfg.model is not None:
-        raise InputError(
-            f"model={cfg.model!r} with {n} units above sample_size={sample_size}: the model step "
-            "is not yet run on a sample; raise sample_size or map without the model"
-        )
+    spec = load_model(cfg.model) if cfg.model is not None and n > sample_size else None
     unit_texts = units["text"].tolist()
     threads = {str(a): int(t) for a, t in client.nthreads().items()}  # every worker
     if partition_size is None:
@@ -317,6 +322,12 @@ def map_on_cluster(
         _finish(m, model_id, emb_stats, record, timings, t_start)
         return m
     columns = {"text": text, "respondent": respondent, "kind": kind, "id": id}
+    model = None
+    if spec is not None:
+        with timed(timings, "classify"):
+            anchors = anchor_embedder(cfg, local)
+            units = classify_kinds(units, emb, spec, anchors, given=kind is not None)
+        model = (spec, anchors)
     return _map_sampled(
         client,
         ing,
@@ -334,6 +345,7 @@ def map_on_cluster(
         record,
         timings,
         t_start,
+        model,
     )
 
 
@@ -354,8 +366,11 @@ def _map_sampled(
     record: dict[str, Any],
     timings: dict[str, float],
     t_start: float,
+    model: tuple[ModelSpec, AnchorEmbedder] | None = None,
 ) -> WildMap:
-    """Fit on the sample on the client, place the rest on the workers, and assemble the map."""
+    """Fit on the sample on the client, place the rest on the workers, and assemble the map;
+    with a ``model`` (the units' kinds already classified) its tables are computed on all
+    units."""
     n = len(units)
     order = sample_order(units["text"].tolist())
     in_sample = np.zeros(n, dtype=bool)
@@ -368,10 +383,10 @@ def _map_sampled(
             sample.reset_index(drop=True),
             "text",
             "respondent",
-            "kind" if columns["kind"] is not None else None,
+            "kind" if columns["kind"] is not None or model is not None else None,
             "unit_id",
             meta,
-            config=cfg.replace(segment=False),
+            config=cfg.replace(segment=False, model=None),
             embedder=local,
             embeddings=emb[s_idx],
         )
@@ -411,10 +426,12 @@ def _map_sampled(
             if has_levels:
                 ref["theme"] = su[THEME].to_numpy(dtype=np.int64)[ref_rows]
                 ref["code"] = su[CODE].to_numpy(dtype=np.int64)[ref_rows]
-            ref_f = client.scatter(ref, broadcast=True)
-            for start in range(0, len(todo), partition_size):
-                rows = todo[start : start + partition_size]
-                jobs.append(client.submit(place_partition, emb[rows], ref_f, pure=False))
+            # a list, not the dict: a scattered dict's futures are keyed by its keys ("emb",
+            # ...), so every kind's reference would share the first kind's keys
+            (ref_f,) = client.scatter([ref], broadcast=True)
+            chunks = [todo[i : i + partition_size] for i in range(0, len(todo), partition_size)]
+            for rows, q in zip(chunks, client.scatter([emb[rows] for rows in chunks])):
+                jobs.append(client.submit(place_partition, q, ref_f, pure=False))
                 targets.append(rows)
         for rows, res in zip(targets, client.gather(jobs)):
             cluster[rows] = res["cluster"]
@@ -482,6 +499,13 @@ def _map_sampled(
         embeddings=l2_normalise(np.asarray(emb, dtype=np.float32)),
         levels=levels,
     )
+    if model is not None:
+        with timed(timings, "model"):
+            model_tables(m, *model)
+        record["sample"]["model"] = (
+            "kinds classified for all units before the sample was drawn; pathways, "
+            "respondents and corners from all units"
+        )
     _finish(m, model_id, emb_stats, record, timings, t_start)
     return m
 
@@ -501,16 +525,17 @@ def _keywords_over_all(
     kinds = units["kind"].astype(str).to_numpy()
     keys = {lv: [f"{k}:{c}" for k, c in zip(kinds, units[lv].to_numpy())] for lv in levels}
     texts = units["text"].tolist()
-    jobs = [
-        client.submit(
-            count_terms,
-            texts[i : i + partition_size],
-            {lv: ks[i : i + partition_size] for lv, ks in keys.items()},
-            cfg.language,
-            pure=False,
-        )
-        for i in range(0, len(texts), partition_size)
-    ]
+    starts = range(0, len(texts), partition_size)
+    parts = client.scatter(
+        [
+            (
+                texts[i : i + partition_size],
+                {lv: ks[i : i + partition_size] for lv, ks in keys.items()},
+            )
+            for i in starts
+        ]
+    )
+    jobs = [client.submit(_count_part, part, cfg.language, pure=False) for part in parts]
     totals: dict[str, dict[str, Counter]] = {lv: {} for lv in levels}
     for part in client.gather(jobs):
         for lv, per in part.items():

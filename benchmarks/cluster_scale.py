@@ -8,7 +8,7 @@ stage, the number of clusters, the unclustered share and the AMI against the pla
 
 Usage::
 
-    python benchmarks/scale.py --sizes 30 300 3000 30000
+    python benchmarks/cluster_scale.py --sizes 30 300 3000 30000
 """
 
 from __future__ import annotations

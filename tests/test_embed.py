@@ -96,3 +96,23 @@ def test_concurrent_writers_keep_each_others_vectors(tmp_path):
     found, vecs = EmbeddingCache(tmp_path, "m").get([f"tekst {i}" for i in range(1600)])
     assert len(found) == 1600
     assert vecs[:, 0].tolist() == [float(i) for i in found]
+
+
+def test_a_cache_that_cannot_be_written_costs_a_warning_not_the_vectors(
+    tmp_path, counting_embedder, monkeypatch, caplog
+):
+    import errno
+    import logging
+
+    def full(self, texts, vectors):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(EmbeddingCache, "put", full)
+    monkeypatch.setattr("wildproblems.embed._FLUSH_EVERY", 2)  # several flushes in one call
+    texts = [f"svar {i}" for i in range(7)]
+    with caplog.at_level(logging.WARNING):
+        mat, stats = embed_texts(
+            texts, counting_embedder, cache_dir=tmp_path, batch_size=2, progress=False
+        )
+    assert mat.shape == (7, 64) and stats["computed"] == 7
+    assert caplog.text.count("cannot write the embedding cache") == 1

@@ -454,6 +454,23 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _put_or_give_up(
+    cache: EmbeddingCache, texts: Sequence[str], vectors: np.ndarray
+) -> EmbeddingCache | None:
+    """Write to the cache; a folder that cannot be written (read-only, full, gone) costs a
+    warning and the rest of this call's caching, never the vectors already computed."""
+    try:
+        cache.put(texts, vectors)
+    except OSError as exc:
+        log.warning(
+            "cannot write the embedding cache %s (%s): embedding goes on without caching",
+            cache.dir,
+            exc,
+        )
+        return None
+    return cache
+
+
 def embed_texts(
     texts: Sequence[str],
     embedder: Embedder,
@@ -503,7 +520,9 @@ def embed_texts(
             if cache is not None and (
                 len(pending) >= _FLUSH_EVERY or start + batch_size >= len(todo)
             ):
-                cache.put([uniq[i] for i in pending], np.stack([vectors[i] for i in pending]))
+                cache = _put_or_give_up(
+                    cache, [uniq[i] for i in pending], np.stack([vectors[i] for i in pending])
+                )
                 pending = []
             bar.update(len(chunk))
         bar.close()
@@ -522,7 +541,7 @@ def embed_texts(
             for j, i in enumerate(stale):
                 vectors[i] = out[j]
             if cache is not None:
-                cache.put([uniq[i] for i in stale], out)
+                cache = _put_or_give_up(cache, [uniq[i] for i in stale], out)
             stats["cached"] -= len(stale)
             stats["computed"] += len(stale)
     mat = l2_normalise(np.stack(vectors).astype(np.float32))

@@ -116,3 +116,60 @@ def test_a_cache_that_cannot_be_written_costs_a_warning_not_the_vectors(
         )
     assert mat.shape == (7, 64) and stats["computed"] == 7
     assert caplog.text.count("cannot write the embedding cache") == 1
+
+
+def test_a_write_adds_one_segment_and_touches_no_other_file(tmp_path):
+    """Adding vectors to a large cache writes those vectors only (it used to rewrite every shard
+    the new texts fell in: the whole cache for a partition of 1,000 texts)."""
+    c = EmbeddingCache(tmp_path, "m")
+    rng = np.random.default_rng(0)
+    for w in range(3):
+        c.put([f"gammel {w} {i}" for i in range(300)], rng.normal(size=(300, 8)))
+    before = {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in c.dir.glob("*.npz")}
+    c.put([f"ny {i}" for i in range(5)], rng.normal(size=(5, 8)))
+    after = {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in c.dir.glob("*.npz")}
+    added = set(after) - set(before)
+    assert len(added) == 1 and next(iter(added)).name.startswith("seg-")
+    assert all(after[p] == before[p] for p in before)  # nothing rewritten
+    assert next(iter(added)).stat().st_size < 2000
+
+
+def test_segments_are_merged_into_the_shards_and_nothing_is_lost(tmp_path, monkeypatch):
+    import wildproblems.embed as E
+
+    monkeypatch.setattr(E, "MAX_SEGMENTS", 3)
+    c = EmbeddingCache(tmp_path, "m")
+    texts, rows = [], []
+    for w in range(10):
+        batch = [f"svar {w} {i}" for i in range(20)]
+        vecs = np.full((20, 4), w, dtype=np.float32) + np.arange(20)[:, None]
+        c.put(batch, vecs)
+        texts += batch
+        rows.append(vecs)
+        assert len(list(c.dir.glob("seg-*.npz"))) <= 3
+    assert len([p for p in c.dir.glob("*.npz") if not p.name.startswith("seg-")]) > 100
+    found, got = c.get(texts)
+    assert found == list(range(200))
+    np.testing.assert_array_equal(got, np.vstack(rows))
+    # a text written again (same vector) is found once
+    c.put(texts[:1], rows[0][:1])
+    assert c.get(texts[:1])[0] == [0]
+
+
+def test_a_cache_written_before_segments_still_serves(tmp_path):
+    """Shards of the earlier layout (every vector in its shard) are read as before."""
+    import hashlib
+
+    c = EmbeddingCache(tmp_path, "m")
+    c.dir.mkdir(parents=True)
+    keys = sorted(hashlib.sha256(t.encode()).hexdigest() for t in ["a", "b"])
+    by = {}
+    for k in keys:
+        by.setdefault(k[:2], []).append(k)
+    for shard, ks in by.items():
+        np.savez(
+            c.dir / f"{shard}.npz",
+            keys=np.array(ks, dtype="<U64"),
+            vectors=np.ones((len(ks), 3), np.float32),
+        )
+    assert c.get(["b", "x", "a"])[0] == [0, 2]

@@ -573,10 +573,13 @@ def test_cache_without_dim_file_and_mixed_lengths_is_not_used_silently(tmp_path,
     from wildproblems.embed import EmbeddingCache, embed_texts
 
     texts = [f"svar nummer {i} om hænder" for i in range(40)]
+    # two writes, two files: one of them is cut to another vector length below
+    embed_texts(texts[:25], CountingEmbedder(), cache_dir=tmp_path, progress=False)
     fresh, _ = embed_texts(texts, CountingEmbedder(), cache_dir=tmp_path, progress=False)
     cache = EmbeddingCache(tmp_path, CountingEmbedder.model_id)
     (cache.dir / "dim.txt").unlink()
     shards = sorted(cache.dir.glob("*.npz"))
+    assert len(shards) == 2
     with np.load(shards[0]) as z:
         keys, vectors = z["keys"], z["vectors"]
     np.savez(shards[0], keys=keys, vectors=vectors[:, :10])

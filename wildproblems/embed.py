@@ -296,10 +296,21 @@ def _text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class EmbeddingCache:
-    """On-disk vector cache: one folder per model id, 256 shards of ``.npz`` (no pickle).
+#: Segments (one per write) a cache folder holds before they are merged into its shards.
+MAX_SEGMENTS = 16
 
-    Writes go to a temporary file that is renamed into place, so a crash never leaves a half file.
+
+class EmbeddingCache:
+    """On-disk vector cache: one folder per model id, 256 shards of ``.npz`` (no pickle), and up
+    to :data:`MAX_SEGMENTS` newer segments.
+
+    A write adds one segment file (``seg-<hash>.npz``: the new vectors only) instead of
+    rewriting every shard it touches; when the folder holds more than :data:`MAX_SEGMENTS`
+    segments they are merged into the shards and removed. A Dask worker that writes 1,000 new
+    vectors into a cache of 100,000 so writes 1.8 MB, not the whole cache (see README, *Past one
+    machine*). Every file is written to a temporary name and renamed into place, so a crash
+    never leaves a half file; writers take turns on a lock (:meth:`put`); a damaged file is a
+    cache miss with a warning.
 
     >>> import tempfile
     >>> c = EmbeddingCache(tempfile.mkdtemp(), "demo-model")
@@ -317,16 +328,22 @@ class EmbeddingCache:
     def _shard_path(self, shard: str) -> Path:
         return self.dir / f"{shard}.npz"
 
+    def _segments(self) -> list[Path]:
+        return sorted(self.dir.glob("seg-*.npz"))
+
     def _read(self, shard: str) -> dict[str, np.ndarray]:
-        p = self._shard_path(shard)
-        if not p.exists():
-            return {}
+        return self._read_file(self._shard_path(shard))
+
+    def _read_file(self, p: Path, dim: int | None = None) -> dict[str, np.ndarray]:
+        """The vectors of one shard or segment file, ``{}`` when it is missing or damaged."""
         try:
             with np.load(p, allow_pickle=False) as z:
                 keys, vectors = z["keys"], z["vectors"]
-                problem = _shard_problem(keys, vectors, self._dim())
+                problem = _shard_problem(keys, vectors, dim if dim is not None else self._dim())
                 if problem is None:
                     return dict(zip(keys.tolist(), vectors))
+        except FileNotFoundError:  # not written yet, or a segment merged away meanwhile
+            return {}
         except Exception as exc:  # a corrupt shard is a cache miss, never a crash
             problem = str(exc)
         log.warning(
@@ -344,11 +361,15 @@ class EmbeddingCache:
     def get(self, texts: Sequence[str]) -> tuple[list[int], np.ndarray | None]:
         """Return ``(found_positions, vectors_for_those)`` for the cached texts."""
         keys = [_text_key(t) for t in texts]
+        newer: dict[str, np.ndarray] = {}
+        for seg in self._segments():  # read before the shards: a merge writes them first
+            newer.update(self._read_file(seg))
         by_shard: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
-            by_shard.setdefault(k[:2], []).append(i)
-        found: list[int] = []
-        vecs: list[np.ndarray] = []
+            if k not in newer:
+                by_shard.setdefault(k[:2], []).append(i)
+        found = [i for i, k in enumerate(keys) if k in newer]
+        vecs = [newer[keys[i]] for i in found]
         for shard, idx in sorted(by_shard.items()):
             table = self._read(shard)
             for i in idx:
@@ -359,7 +380,7 @@ class EmbeddingCache:
         if not found:
             return [], None
         dims = [len(v) for v in vecs]
-        common = max(set(dims), key=dims.count)
+        common = max(set(dims), key=lambda d: (dims.count(d), d))
         if len(set(dims)) > 1:  # a cache without dim.txt holding vectors of several lengths
             log.warning(
                 "embedding cache %s holds vectors of lengths %s; only those of length %d are used",
@@ -373,11 +394,12 @@ class EmbeddingCache:
         return [found[i] for i in order], np.stack([vecs[i] for i in order]).astype(np.float32)
 
     def put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
-        """Add vectors for texts, merging into the existing shards atomically.
+        """Add vectors for texts as a new segment (merging the segments into the shards when
+        there are more than :data:`MAX_SEGMENTS`).
 
         Writers (processes, Dask workers on one machine or a shared folder) take turns: a
-        merge holds an exclusive lock on the folder's ``.lock`` file (``fcntl.flock``, where the
-        platform has it), so one writer never overwrites a shard with a copy that lacks another
+        write holds an exclusive lock on the folder's ``.lock`` file (``fcntl.flock``, where the
+        platform has it), so no merge overwrites a shard with a copy that lacks another
         writer's newest vectors."""
         self.dir.mkdir(parents=True, exist_ok=True)
         with _locked(self.dir / ".lock"):
@@ -390,25 +412,42 @@ class EmbeddingCache:
         vectors = np.asarray(vectors, dtype=np.float32)
         if self._dim() != vectors.shape[1]:
             _atomic_write_bytes(self.dir / "dim.txt", str(vectors.shape[1]).encode())
-        by_shard: dict[str, list[int]] = {}
-        keys = [_text_key(t) for t in texts]
-        for i, k in enumerate(keys):
-            by_shard.setdefault(k[:2], []).append(i)
-        for shard, idx in sorted(by_shard.items()):
+        table = {_text_key(t): vectors[i] for i, t in enumerate(texts)}
+        if not table:
+            return
+        name = hashlib.sha256("".join(sorted(table)).encode()).hexdigest()[:24]
+        self._write(self.dir / f"seg-{name}.npz", table)
+        segments = self._segments()
+        if len(segments) > MAX_SEGMENTS:
+            self._merge(segments)
+
+    def _merge(self, segments: list[Path]) -> None:
+        """Merge ``segments`` into the shards (each touched shard rewritten once), then remove
+        them; a damaged segment is dropped with the warning of :meth:`_read_file`."""
+        dim = self._dim()
+        by_shard: dict[str, dict[str, np.ndarray]] = {}
+        for seg in segments:
+            for k, v in self._read_file(seg, dim).items():
+                by_shard.setdefault(k[:2], {})[k] = v
+        for shard, new in sorted(by_shard.items()):
             table = self._read(shard)
-            for i in idx:
-                table[keys[i]] = np.asarray(vectors[i], dtype=np.float32)
-            ks = sorted(table)
-            arr_k = np.array(ks, dtype="<U64")
-            arr_v = np.stack([table[k] for k in ks]).astype(np.float32)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    np.savez(fh, keys=arr_k, vectors=arr_v)
-                os.replace(tmp, self._shard_path(shard))
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            table.update(new)
+            self._write(self._shard_path(shard), table)
+        for seg in segments:
+            seg.unlink(missing_ok=True)
+
+    def _write(self, path: Path, table: dict[str, np.ndarray]) -> None:
+        ks = sorted(table)
+        arr_k = np.array(ks, dtype="<U64")
+        arr_v = np.stack([table[k] for k in ks]).astype(np.float32)
+        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, keys=arr_k, vectors=arr_v)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 @contextlib.contextmanager

@@ -285,3 +285,16 @@ def test_cli_help_says_what_runs(capsys):
     out = " ".join(capsys.readouterr().out.split())
     assert "fix HDBSCAN's min_cluster_size" not in out
     assert "--cluster-method {ward,hdbscan}" in out and "Ward hierarchy" in out
+
+
+def test_a_sample_size_without_a_cluster_is_an_error_not_ignored(tiny_da, tmp_path, capsys):
+    from conftest import DATA, TINY_ROLES, CountingEmbedder
+
+    from wildproblems.cli import main
+
+    with pytest.raises(wp.errors.InputError, match="sample_size=500 applies to a run on a Dask"):
+        wp.map(tiny_da, **TINY_ROLES, embedder=CountingEmbedder(), sample_size=500)
+    argv = ["map", str(DATA / "tiny_da.csv"), "--text", "svar", "--out", str(tmp_path / "o")]
+    assert main([*argv, "--quiet", "--sample-size", "500"]) == 2
+    assert "--scheduler" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

@@ -156,6 +156,11 @@ def _writable_folder(folder: Path, role: str) -> str | None:
 def _check_arguments(args: argparse.Namespace) -> str | None:
     """Check what can be checked before the long work; returns the error, if any. An unusable
     cache folder is no error: the map is made without the cache (with a warning)."""
+    if args.sample_size is not None and not args.scheduler:
+        return (
+            f"--sample-size {args.sample_size} applies to a run on a Dask cluster: give "
+            "--scheduler ADDRESS too (without one every unit is mapped)"
+        )
     if not args.input.startswith("corpus:"):
         src = Path(args.input)
         if not src.exists():

@@ -79,6 +79,11 @@ def map(  # noqa: A001 - the library's verb; shadows the builtin inside this mod
     cfg = (config or MapConfig()).replace(**settings) if settings else (config or MapConfig())
     if isinstance(embedder, str):
         cfg = cfg.replace(embedder=embedder)
+    if client is None and sample_size is not None:
+        raise InputError(
+            f"sample_size={sample_size} applies to a run on a Dask cluster (client=, or "
+            "--scheduler): without one every unit is mapped"
+        )
     if client is not None:
         if embeddings is not None:
             raise InputError("client= embeds on the cluster: pass embeddings= without a client")

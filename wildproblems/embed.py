@@ -26,7 +26,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import BinaryIO, Protocol, runtime_checkable
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -331,15 +331,16 @@ class EmbeddingCache:
     def _segments(self) -> list[Path]:
         return sorted(self.dir.glob("seg-*.npz"))
 
-    def _read(self, shard: str) -> dict[str, np.ndarray]:
-        return self._read_file(self._shard_path(shard))
+    def _read(self, shard: str, dim: int | None) -> dict[str, np.ndarray]:
+        return self._read_file(self._shard_path(shard), dim)
 
-    def _read_file(self, p: Path, dim: int | None = None) -> dict[str, np.ndarray]:
-        """The vectors of one shard or segment file, ``{}`` when it is missing or damaged."""
+    def _read_file(self, p: Path, dim: int | None) -> dict[str, np.ndarray]:
+        """The vectors of one shard or segment file (``dim``: the cache's vector length, from
+        :meth:`_dim`), ``{}`` when it is missing or damaged."""
         try:
             with np.load(p, allow_pickle=False) as z:
                 keys, vectors = z["keys"], z["vectors"]
-                problem = _shard_problem(keys, vectors, dim if dim is not None else self._dim())
+                problem = _shard_problem(keys, vectors, dim)
                 if problem is None:
                     return dict(zip(keys.tolist(), vectors))
         except FileNotFoundError:  # not written yet, or a segment merged away meanwhile
@@ -361,9 +362,10 @@ class EmbeddingCache:
     def get(self, texts: Sequence[str]) -> tuple[list[int], np.ndarray | None]:
         """Return ``(found_positions, vectors_for_those)`` for the cached texts."""
         keys = [_text_key(t) for t in texts]
+        dim = self._dim()
         newer: dict[str, np.ndarray] = {}
         for seg in self._segments():  # read before the shards: a merge writes them first
-            newer.update(self._read_file(seg))
+            newer.update(self._read_file(seg, dim))
         by_shard: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
             if k not in newer:
@@ -371,7 +373,7 @@ class EmbeddingCache:
         found = [i for i, k in enumerate(keys) if k in newer]
         vecs = [newer[keys[i]] for i in found]
         for shard, idx in sorted(by_shard.items()):
-            table = self._read(shard)
+            table = self._read(shard, dim)
             for i in idx:
                 v = table.get(keys[i])
                 if v is not None:
@@ -430,7 +432,7 @@ class EmbeddingCache:
             for k, v in self._read_file(seg, dim).items():
                 by_shard.setdefault(k[:2], {})[k] = v
         for shard, new in sorted(by_shard.items()):
-            table = self._read(shard)
+            table = self._read(shard, dim)
             table.update(new)
             self._write(self._shard_path(shard), table)
         for seg in segments:
@@ -440,14 +442,7 @@ class EmbeddingCache:
         ks = sorted(table)
         arr_k = np.array(ks, dtype="<U64")
         arr_v = np.stack([table[k] for k in ks]).astype(np.float32)
-        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, keys=arr_k, vectors=arr_v)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _atomic_write(path, lambda fh: np.savez(fh, keys=arr_k, vectors=arr_v))
 
 
 @contextlib.contextmanager
@@ -486,11 +481,21 @@ def _shard_problem(keys: np.ndarray, vectors: np.ndarray, dim: int | None) -> st
     return None
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """``write`` into a unique temporary file beside ``path``, then rename it into place (no
+    half file after a crash; the temporary file is removed when ``write`` fails)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    _atomic_write(path, lambda fh: fh.write(data))
 
 
 def _put_or_give_up(

@@ -52,11 +52,16 @@ BLOCK_CELLS = 1 << 25
 
 
 def _top_k(
-    Q: np.ndarray, R: np.ndarray, k: int, exclude_self: bool = False, chunk: int | None = None
+    Q: np.ndarray,
+    R: np.ndarray,
+    k: int,
+    exclude_self: bool | np.ndarray = False,
+    chunk: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` largest dot products of each row of ``Q`` with the rows of ``R``, best first.
 
-    With ``exclude_self`` (``Q`` is ``R``) a row never finds itself. Ties go to the lower index.
+    With ``exclude_self`` a row never finds itself: ``True`` when ``Q`` is ``R``, or the position
+    in ``R`` of each row of ``Q``. Ties go to the lower index.
     ``Q`` is processed in blocks of ``chunk`` rows (default: as many as fit in
     :data:`BLOCK_CELLS` similarities); each block finds its ``k``-th largest value by partition
     (linear, not a sort of the whole row) and sorts only the values at or above it.
@@ -70,14 +75,15 @@ def _top_k(
         raise ValueError(f"k must be in [1, {m}], got {k}")
     if chunk is None:
         chunk = max(1, min(4096, BLOCK_CELLS // max(1, m)))
+    if exclude_self is True:
+        exclude_self = np.arange(n)
     sims = np.empty((n, k), dtype=np.float32)
     idx = np.empty((n, k), dtype=np.int64)
     for start in range(0, n, chunk):
         block = Q[start : start + chunk] @ R.T
         b = block.shape[0]
-        if exclude_self:
-            rows = np.arange(b)
-            block[rows, start + rows] = -np.inf
+        if exclude_self is not False:
+            block[np.arange(b), exclude_self[start : start + b]] = -np.inf
         # the k-th largest value of each row; every value at or above it is a candidate
         kth = np.partition(block, m - k, axis=1)[:, m - k]
         r, c = np.nonzero(block >= kth[:, None])
@@ -164,13 +170,8 @@ def _leave_one_out_density(E: np.ndarray, k: int) -> np.ndarray:
         s, _ = _top_k(E, E, k, exclude_self=True)
         return s.mean(axis=1)
     q = np.unique(np.linspace(0, n - 1, CALIBRATION_QUERIES).round().astype(np.int64))
-    s, i = _top_k(E[q], E, k + 1)
-    # drop each query's own row (or, for a duplicate text, one copy of the best similarity)
-    own = i == q[:, None]
-    drop = np.where(own.any(axis=1), own.argmax(axis=1), 0)
-    keep = np.ones_like(own)
-    keep[np.arange(len(q)), drop] = False
-    return s[keep].reshape(len(q), k).mean(axis=1)
+    s, _ = _top_k(E[q], E, k, exclude_self=q)
+    return s.mean(axis=1)
 
 
 @dataclass
